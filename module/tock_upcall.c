@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tockallow upcalls: subscriptions, the per-process upcall queue and the
+ * yield system call that drains it.
+ */
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "tock_internal.h"
+
+/**
+ * tock_process_drop_upcalls() - remove queued upcalls
+ * @proc: the process
+ * @driver: driver number
+ * @num: upcall number, ignored when @all
+ * @all: drop every upcall of @driver
+ *
+ * Context: Any context but hard IRQ; takes @proc->upcall_lock.
+ */
+void tock_process_drop_upcalls(struct tock_process *proc, u32 driver, u32 num,
+			       bool all)
+{
+	struct tock_upcall *up, *tmp;
+	unsigned long flags;
+	LIST_HEAD(dropped);
+
+	spin_lock_irqsave(&proc->upcall_lock, flags);
+	list_for_each_entry_safe(up, tmp, &proc->upcalls, node) {
+		if (up->driver != driver || (!all && up->num != num))
+			continue;
+		list_move(&up->node, &dropped);
+		proc->nr_upcalls--;
+	}
+	spin_unlock_irqrestore(&proc->upcall_lock, flags);
+
+	list_for_each_entry_safe(up, tmp, &dropped, node)
+		kfree(up);
+}
+
+/**
+ * tock_process_subscribe() - the subscribe system call
+ * @proc: the calling process
+ * @req: the request; its results are filled in
+ *
+ * Swaps the slot's (upcall, userdata) and drops the slot's queued upcalls,
+ * as Tock does.
+ *
+ * Context: Process context of @proc's owner; sleeps.
+ */
+void tock_process_subscribe(struct tock_process *proc,
+			    struct tock_ioc_subscribe *req)
+{
+	struct tock_subscription sub = { req->upcall, req->userdata };
+	struct tock_driver *drv;
+	struct tock_grant *g;
+	u32 status;
+
+	drv = tock_driver_get(req->driver);
+	if (!drv) {
+		status = TOCK_STATUS_NODEVICE;
+		goto fail;
+	}
+	if (req->subscribe_num >= drv->upcall_count) {
+		status = TOCK_STATUS_NOSUPPORT;
+		goto fail_put;
+	}
+
+	mutex_lock(&proc->lock);
+	g = tock_process_grant(proc, drv);
+	if (IS_ERR(g)) {
+		mutex_unlock(&proc->lock);
+		status = tock_errno_to_status(PTR_ERR(g));
+		goto fail_put;
+	}
+	spin_lock_irq(&proc->upcall_lock);
+	swap(g->subs[req->subscribe_num], sub);
+	spin_unlock_irq(&proc->upcall_lock);
+	tock_process_drop_upcalls(proc, req->driver, req->subscribe_num, false);
+	mutex_unlock(&proc->lock);
+	tock_driver_put(drv);
+
+	req->upcall = sub.upcall;
+	req->userdata = sub.userdata;
+	req->rtype = TOCK_RET_SUCCESS_U32_U32;
+	req->status = TOCK_STATUS_SUCCESS;
+	return;
+
+fail_put:
+	tock_driver_put(drv);
+fail:
+	req->rtype = TOCK_RET_FAILURE_U32_U32;
+	req->status = status;
+}
+
+/*
+ * Dequeue the first upcall that @req's mode can return.  No-wait and wait
+ * drop the bare return values they pass; wait-for skips everything but its
+ * own (driver, number).
+ */
+static struct tock_upcall *tock_upcall_dequeue(struct tock_process *proc,
+					       const struct tock_ioc_yield *req)
+{
+	struct tock_upcall *up, *tmp, *found = NULL;
+	bool wait_for = req->mode == TOCK_YIELD_WAIT_FOR;
+	LIST_HEAD(dropped);
+
+	spin_lock_irq(&proc->upcall_lock);
+	list_for_each_entry_safe(up, tmp, &proc->upcalls, node) {
+		if (wait_for) {
+			if (up->driver != req->driver ||
+			    up->num != req->subscribe_num)
+				continue;
+		} else if (!up->upcall) {
+			list_move(&up->node, &dropped);
+			proc->nr_upcalls--;
+			continue;
+		}
+		list_del(&up->node);
+		proc->nr_upcalls--;
+		found = up;
+		break;
+	}
+	spin_unlock_irq(&proc->upcall_lock);
+
+	list_for_each_entry_safe(up, tmp, &dropped, node)
+		kfree(up);
+	return found;
+}
+
+/**
+ * tock_process_yield() - the yield system call
+ * @proc: the calling process
+ * @req: the request; its results are filled in
+ *
+ * Context: Process context of @proc's owner; the waiting modes sleep
+ * interruptibly.
+ * Return: 0, -EINVAL for an unknown mode or stray arguments, or -EINTR when
+ * a signal arrived first (nothing was dequeued).
+ */
+int tock_process_yield(struct tock_process *proc, struct tock_ioc_yield *req)
+{
+	struct tock_upcall *up = NULL;
+
+	switch (req->mode) {
+	case TOCK_YIELD_NO_WAIT:
+	case TOCK_YIELD_WAIT:
+		if (req->driver || req->subscribe_num)
+			return -EINVAL;
+		break;
+	case TOCK_YIELD_WAIT_FOR:
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	if (req->mode == TOCK_YIELD_NO_WAIT)
+		up = tock_upcall_dequeue(proc, req);
+	else if (wait_event_interruptible(proc->upcall_wq,
+					  (up = tock_upcall_dequeue(proc, req))))
+		return -EINTR;
+
+	req->has_upcall = !!up;
+	req->upcall = 0;
+	req->userdata = 0;
+	memset(req->args, 0, sizeof(req->args));
+	if (!up)
+		return 0;
+	/* Wait-for hands back the values; nothing runs in userspace. */
+	if (req->mode != TOCK_YIELD_WAIT_FOR) {
+		req->upcall = up->upcall;
+		req->userdata = up->userdata;
+	}
+	memcpy(req->args, up->args, sizeof(req->args));
+	kfree(up);
+	return 0;
+}
+
+/**
+ * tock_process_upcall_pending() - whether poll() should report readable
+ * @proc: the process
+ *
+ * Context: Any context.
+ * Return: true while an upcall (or bare return value) is queued.
+ */
+bool tock_process_upcall_pending(struct tock_process *proc)
+{
+	return READ_ONCE(proc->nr_upcalls) != 0;
+}
