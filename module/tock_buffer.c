@@ -267,6 +267,7 @@ bool tock_buf_access_begin(struct tock_buf *b)
 	spin_unlock_irqrestore(&b->lock, flags);
 	return live;
 }
+EXPORT_SYMBOL_IF_KUNIT(tock_buf_access_begin);
 
 /**
  * tock_buf_access_end() - close an access opened by tock_buf_access_begin()
@@ -285,6 +286,7 @@ void tock_buf_access_end(struct tock_buf *b)
 	if (idle)
 		wake_up_all(&b->idle);
 }
+EXPORT_SYMBOL_IF_KUNIT(tock_buf_access_end);
 
 /**
  * tock_buf_is_live() - whether drivers may still enter the buffer
@@ -298,6 +300,7 @@ bool tock_buf_is_live(struct tock_buf *b)
 {
 	return READ_ONCE(b->live);
 }
+EXPORT_SYMBOL_IF_KUNIT(tock_buf_is_live);
 
 /**
  * tock_buf_kill() - make a buffer dead and wait out the accesses in flight
@@ -375,3 +378,4 @@ void tock_buf_put_async(struct tock_buf *b)
 {
 	kref_put(&b->ref, tock_buf_release_async);
 }
+EXPORT_SYMBOL_IF_KUNIT(tock_buf_put_async);

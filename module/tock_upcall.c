@@ -3,6 +3,7 @@
  * tockallow upcalls: subscriptions, the per-process upcall queue and the
  * yield system call that drains it.
  */
+#include <linux/export.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -91,6 +92,7 @@ fail:
 	req->rtype = TOCK_RET_FAILURE_U32_U32;
 	req->status = status;
 }
+EXPORT_SYMBOL_IF_KUNIT(tock_process_subscribe);
 
 /*
  * Dequeue the first upcall that @req's mode can return.  No-wait and wait
@@ -174,6 +176,7 @@ int tock_process_yield(struct tock_process *proc, struct tock_ioc_yield *req)
 	kfree(up);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(tock_process_yield);
 
 /**
  * tock_process_upcall_pending() - whether poll() should report readable
