@@ -82,9 +82,8 @@ struct tock_grant {
 	struct kref ref;
 	struct tock_process *proc;
 	struct tock_driver *drv;
-	spinlock_t lock;		/* protects @alive and the slot
-					 * contents, read from any context
-					 */
+	/* protects @alive and the slots, which any context reads */
+	spinlock_t lock;
 	bool alive;
 	struct tock_slot *slots[TOCK_ALLOW_KINDS];
 	struct tock_subscription *subs;	/* protected by proc->upcall_lock */
@@ -112,14 +111,12 @@ struct tock_process {
 	struct kref ref;
 	struct mm_struct *mm;		/* mmgrab(): the opener's mm */
 	struct pid *pid;		/* the opener's thread group */
-	struct mutex lock;		/* protects @grants, @closed, slot
-					 * swaps
-					 */
+	/* protects @grants, @closed and slot swaps */
+	struct mutex lock;
 	struct xarray grants;		/* driver number -> struct tock_grant */
 	bool closed;
-	spinlock_t upcall_lock;		/* protects @upcalls, @nr_upcalls,
-					 * @dead and every grant's subs
-					 */
+	/* protects @upcalls, @nr_upcalls, @dead and every grant's subs */
+	spinlock_t upcall_lock;
 	struct list_head upcalls;
 	unsigned int nr_upcalls;
 	bool dead;			/* no more upcalls */

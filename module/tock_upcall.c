@@ -129,6 +129,14 @@ static struct tock_upcall *tock_upcall_dequeue(struct tock_process *proc,
 	return found;
 }
 
+static bool tock_upcall_take(struct tock_process *proc,
+			     const struct tock_ioc_yield *req,
+			     struct tock_upcall **up)
+{
+	*up = tock_upcall_dequeue(proc, req);
+	return *up;
+}
+
 /**
  * tock_process_yield() - the yield system call
  * @proc: the calling process
@@ -158,7 +166,7 @@ int tock_process_yield(struct tock_process *proc, struct tock_ioc_yield *req)
 	if (req->mode == TOCK_YIELD_NO_WAIT)
 		up = tock_upcall_dequeue(proc, req);
 	else if (wait_event_interruptible(proc->upcall_wq,
-					  (up = tock_upcall_dequeue(proc, req))))
+					  tock_upcall_take(proc, req, &up)))
 		return -EINTR;
 
 	req->has_upcall = !!up;

@@ -99,7 +99,7 @@ struct tock_ioc_version {
 };
 
 /* Buffers die on munmap/mremap/MADV_DONTNEED/exit (mmu interval notifier). */
-#define TOCK_FEATURE_LIVENESS_NOTIFIER	(1ULL << 0)
+#define TOCK_FEATURE_LIVENESS_NOTIFIER	0x1ULL
 
 /**
  * struct tock_ioc_allow - allow read-write (3), read-only (4) or
