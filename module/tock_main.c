@@ -46,14 +46,18 @@ static __poll_t tock_fops_poll(struct file *file, poll_table *wait)
 	return tock_process_upcall_pending(proc) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
-static int tock_ioctl_version(void __user *argp)
+static int tock_ioctl_version(struct tock_process *proc, void __user *argp)
 {
 	struct tock_ioc_version req;
+	int ret;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
 	if (req.flags)
 		return -EINVAL;
+	ret = tock_process_check_mm(proc);
+	if (ret)
+		return ret;
 	req.version = TOCK_ABI_VERSION;
 	req.features = TOCK_HAVE_NOTIFIER ? TOCK_FEATURE_LIVENESS_NOTIFIER : 0;
 	return copy_to_user(argp, &req, sizeof(req)) ? -EFAULT : 0;
@@ -67,7 +71,7 @@ static int tock_ioctl_allow(struct tock_process *proc,
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || req.pad || req.rtype || req.status)
+	if (req.flags || req.pad)
 		return -EINVAL;
 	ret = tock_process_check_mm(proc);
 	if (ret)
@@ -83,7 +87,7 @@ static int tock_ioctl_subscribe(struct tock_process *proc, void __user *argp)
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || req.pad || req.rtype || req.status)
+	if (req.flags || req.pad)
 		return -EINVAL;
 	ret = tock_process_check_mm(proc);
 	if (ret)
@@ -99,8 +103,7 @@ static int tock_ioctl_command(struct tock_process *proc, void __user *argp)
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || req.pad || req.rtype ||
-	    memchr_inv(req.data, 0, sizeof(req.data)))
+	if (req.flags || req.pad)
 		return -EINVAL;
 	ret = tock_process_check_mm(proc);
 	if (ret)
@@ -116,8 +119,7 @@ static int tock_ioctl_yield(struct tock_process *proc, void __user *argp)
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || req.upcall || req.userdata || req.has_upcall ||
-	    memchr_inv(req.args, 0, sizeof(req.args)))
+	if (req.flags)
 		return -EINVAL;
 	ret = tock_process_check_mm(proc);
 	if (ret)
@@ -136,7 +138,7 @@ static long tock_fops_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case TOCK_IOC_VERSION:
-		return tock_ioctl_version(argp);
+		return tock_ioctl_version(proc, argp);
 	case TOCK_IOC_YIELD:
 		return tock_ioctl_yield(proc, argp);
 	case TOCK_IOC_SUBSCRIBE:

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Asynchronous console writes over the console system calls. */
+#include "console.h"
+#include "syscalls/console_syscalls.h"
+
+/* Upcall (status, bytes written, 0); userdata is the caller's callback. */
+static void console_write_upcall(int status, int written, int unused,
+				 void *opaque)
+{
+	libtock_console_callback_write cb =
+		(libtock_console_callback_write)opaque;
+
+	(void)unused;
+	cb(tock_status_to_returncode((statuscode_t)status), (uint32_t)written);
+}
+
+bool libtock_console_exists(void)
+{
+	return libtock_console_driver_exists();
+}
+
+returncode_t libtock_console_write(const uint8_t *buffer, uint32_t len,
+				   libtock_console_callback_write cb)
+{
+	returncode_t ret;
+
+	ret = libtock_console_write_done_set_upcall(console_write_upcall,
+						    (void *)cb);
+	if (ret != RETURNCODE_SUCCESS)
+		return ret;
+	ret = libtock_console_set_read_allow(buffer, len);
+	if (ret != RETURNCODE_SUCCESS)
+		return ret;
+	return libtock_console_command_write((int)len);
+}

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the tockallow kselftests: fixture setup, mappings the
+ * fixture owns, the test driver's commands, and the /proc counters that
+ * show whether pins leak.  Include after kselftest_harness.h.
+ */
+#ifndef TOCK_TEST_H
+#define TOCK_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include <tock.h>
+#include <tock_linux.h>
+
+/* The test driver's slots, as uapi/tockallow.h documents them. */
+#define TEST_RO_SLOTS		2
+#define TEST_RW_SLOTS		2
+#define TEST_UR_SLOTS		1
+#define TEST_UPCALLS		2
+#define TEST_UPCALL_FILL	0	/* FILL_LATER and UPCALLS */
+#define TEST_UPCALL_SUM		1	/* SUM_LATER */
+
+/* A driver number that no tockallow driver uses. */
+#define TEST_NO_DRIVER		0x7fff0
+/* A command number the test driver does not implement. */
+#define TEST_NO_COMMAND		0x7fff
+/* Inside the kernel half of the address space on x86_64 and arm64. */
+#define TEST_KERNEL_ADDR	0xffff800000000000ULL
+/* The module's default cap on one buffer (a module parameter). */
+#define TEST_SIZE_CAP		(64UL << 20)
+/* How long pins may take to be released after the last reference. */
+#define TEST_SETTLE_MS		5000
+
+/* Every mapping a test makes is recorded in its fixture. */
+#define TEST_MAPS		8
+
+struct test_map {
+	void *addr;
+	size_t len;
+};
+
+/*
+ * Open libtock's fd in a FIXTURE_SETUP, skipping the test when the device
+ * or the test driver is missing.
+ */
+#define TEST_TOCK_SETUP(fd) do {					\
+	(fd) = tock_fd();						\
+	if ((fd) == -ENOENT)						\
+		SKIP(return, "%s missing: tockallow not loaded",	\
+		     tock_device_path());				\
+	ASSERT_LE(0, (fd)) {						\
+		TH_LOG("open %s: %s", tock_device_path(),		\
+		       strerror(-(fd)));				\
+	}								\
+	if (!driver_exists(TOCK_DRIVER_TEST))				\
+		SKIP(return, "tockallow test driver missing");		\
+} while (0)
+
+static inline size_t test_page(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * Map @len bytes and record them in @maps.  Writable anonymous memory is
+ * touched so that the pages exist before any allow; @flags may add
+ * MAP_NORESERVE to leave a large mapping untouched.
+ */
+static inline void *test_map(struct test_map *maps, size_t len, int prot,
+			     int flags, int fd)
+{
+	void *addr;
+	int i;
+
+	for (i = 0; i < TEST_MAPS && maps[i].addr; i++)
+		;
+	if (i == TEST_MAPS)
+		return NULL;
+	if (fd < 0)
+		flags |= MAP_ANONYMOUS;
+	addr = mmap(NULL, len, prot, flags, fd, 0);
+	if (addr == MAP_FAILED)
+		return NULL;
+	maps[i].addr = addr;
+	maps[i].len = len;
+	if (fd < 0 && (prot & PROT_WRITE) && !(flags & MAP_NORESERVE))
+		memset(addr, 0, len);
+	return addr;
+}
+
+/* Map fresh anonymous memory exactly at @addr, which must be free. */
+static inline void *test_map_at(struct test_map *maps, void *addr,
+				size_t len)
+{
+	void *got;
+	int i;
+
+	for (i = 0; i < TEST_MAPS && maps[i].addr; i++)
+		;
+	if (i == TEST_MAPS)
+		return NULL;
+	got = mmap(addr, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (got == MAP_FAILED)
+		return NULL;
+	maps[i].addr = got;
+	maps[i].len = len;
+	if (got != addr)
+		return NULL;
+	memset(got, 0, len);
+	return got;
+}
+
+static inline struct test_map *test_map_find(struct test_map *maps,
+					     void *addr)
+{
+	int i;
+
+	for (i = 0; i < TEST_MAPS; i++)
+		if (maps[i].addr == addr)
+			return &maps[i];
+	return NULL;
+}
+
+/* Unmap a recorded mapping now, as the test's own action. */
+static inline int test_unmap(struct test_map *maps, void *addr)
+{
+	struct test_map *map = test_map_find(maps, addr);
+	int ret;
+
+	if (!map)
+		return -EINVAL;
+	ret = munmap(map->addr, map->len);
+	map->addr = NULL;
+	return ret ? -errno : 0;
+}
+
+static inline void test_maps_free(struct test_map *maps)
+{
+	int i;
+
+	for (i = 0; i < TEST_MAPS; i++) {
+		if (maps[i].addr)
+			munmap(maps[i].addr, maps[i].len);
+		maps[i].addr = NULL;
+	}
+}
+
+static inline void test_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static inline syscall_return_t test_cmd(uint32_t cmd, int arg1, int arg2)
+{
+	return command(TOCK_DRIVER_TEST, cmd, arg1, arg2);
+}
+
+/* True for every success variant: some commands don't say which. */
+static inline bool test_cmd_ok(uint32_t cmd, int arg1, int arg2)
+{
+	return test_cmd(cmd, arg1, arg2).type >= TOCK_SYSCALL_SUCCESS;
+}
+
+/* Whether buffers die on munmap (the kernel has MMU notifiers). */
+static inline bool test_has_liveness(int fd)
+{
+	struct tock_ioc_version ver;
+
+	memset(&ver, 0, sizeof(ver));
+	return !tock_raw_version(fd, &ver) &&
+	       (ver.features & TOCK_FEATURE_LIVENESS_NOTIFIER);
+}
+
+static inline bool test_all_bytes(const void *buf, size_t len, uint8_t val)
+{
+	const uint8_t *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != val)
+			return false;
+	return true;
+}
+
+/* A counter of /proc/vmstat, or -1. */
+static inline long long test_vmstat(const char *name)
+{
+	size_t len = strlen(name);
+	long long val = -1;
+	char line[128];
+	FILE *f;
+
+	f = fopen("/proc/vmstat", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, name, len) && line[len] == ' ') {
+			val = strtoll(line + len + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+/* A "kB" field of /proc/self/status, such as VmPin, or -1. */
+static inline long test_status_kb(const char *field)
+{
+	size_t len = strlen(field);
+	char line[128];
+	long val = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/status", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, field, len) && line[len] == ':') {
+			val = strtol(line + len + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+struct test_pins {
+	long long acquired;
+	long long released;
+};
+
+static inline void test_pins_read(struct test_pins *pins)
+{
+	int fd;
+
+	/*
+	 * /proc/vmstat lags by each CPU's unfolded counter deltas; folding
+	 * them first (root only) makes the reading exact.
+	 */
+	fd = open("/proc/sys/vm/stat_refresh", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		/* Best effort: the settle loop below waits out any lag. */
+		(void)!write(fd, "1", 1);
+		close(fd);
+	}
+	pins->acquired = test_vmstat("nr_foll_pin_acquired");
+	pins->released = test_vmstat("nr_foll_pin_released");
+}
+
+/*
+ * Wait until every pin taken since @before has been released: the kernel
+ * may unpin from a workqueue once no access is in flight.  Leaves the
+ * last reading in @after.
+ */
+static inline bool test_pins_settle(const struct test_pins *before,
+				    struct test_pins *after)
+{
+	int waited;
+
+	for (waited = 0; ; waited += 10) {
+		test_pins_read(after);
+		if (after->acquired - before->acquired ==
+		    after->released - before->released)
+			return true;
+		if (waited >= TEST_SETTLE_MS)
+			return false;
+		test_sleep_ms(10);
+	}
+}
+
+/* Wait until VmPin reads @kb. */
+static inline bool test_vmpin_settle(long kb)
+{
+	int waited;
+
+	for (waited = 0; ; waited += 10) {
+		if (test_status_kb("VmPin") == kb)
+			return true;
+		if (waited >= TEST_SETTLE_MS)
+			return false;
+		test_sleep_ms(10);
+	}
+}
+
+/*
+ * Drop CAP_IPC_LOCK from this process (tests run as root), so that pins
+ * are charged against RLIMIT_MEMLOCK.  Raw capget/capset: no libcap.
+ */
+static inline int test_drop_cap_ipc_lock(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	unsigned int idx = CAP_TO_INDEX(CAP_IPC_LOCK);
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[idx].effective &= ~CAP_TO_MASK(CAP_IPC_LOCK);
+	data[idx].permitted &= ~CAP_TO_MASK(CAP_IPC_LOCK);
+	data[idx].inheritable &= ~CAP_TO_MASK(CAP_IPC_LOCK);
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
+/* Signals that must interrupt a wait, not restart it. */
+static volatile sig_atomic_t test_signals;
+
+static inline void test_on_signal(int sig)
+{
+	(void)sig;
+	test_signals++;
+}
+
+/* Deliver SIGALRM after @ms, with a handler installed without SA_RESTART. */
+static inline int test_alarm_ms(long ms)
+{
+	struct itimerval it = {
+		.it_value = { ms / 1000, (ms % 1000) * 1000 },
+	};
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = test_on_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL))
+		return -errno;
+	return setitimer(ITIMER_REAL, &it, NULL) ? -errno : 0;
+}
+
+#endif /* TOCK_TEST_H */
