@@ -42,6 +42,9 @@ typedef enum {
 	TOCK_SYSCALL_SUCCESS_U32_U64		= 133
 } syscall_rtype_t;
 
+/* The name older libtock-c releases gave variant 133. */
+#define TOCK_SYSCALL_SUCCESS_U64_U32 TOCK_SYSCALL_SUCCESS_U32_U64
+
 /* libtock-c return codes: 0 for success, minus Tock's ErrorCode otherwise. */
 typedef enum {
 	RETURNCODE_SUCCESS	= 0,
