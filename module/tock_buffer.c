@@ -155,7 +155,7 @@ static int tock_buf_map(struct tock_buf *b, unsigned long offset)
 {
 	void *base;
 
-	if (b->npages == 1) {
+	if (b->npages == 1 && !PageHighMem(b->pages[0])) {
 		base = page_address(b->pages[0]);
 	} else {
 		b->vmap_base = vmap(b->pages, b->npages, VM_MAP, PAGE_KERNEL);

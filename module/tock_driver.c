@@ -3,12 +3,15 @@
  * tockallow driver registry: driver numbers to in-kernel drivers.
  */
 #include <linux/export.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 
 #include "tock_internal.h"
 
 /* Registered drivers by number; RCU lookups, writers use the xa_lock. */
 static DEFINE_XARRAY(tock_drivers);
+/* Woken when a driver's last grant is torn down. */
+static DECLARE_WAIT_QUEUE_HEAD(tock_driver_grants_wq);
 
 /**
  * tock_driver_get() - look up a driver and hold it for one call
@@ -41,6 +44,18 @@ void tock_driver_put(struct tock_driver *drv)
 		complete(&drv->unused);
 }
 
+/**
+ * tock_driver_grant_gone() - a grant of @drv finished its teardown
+ * @drv: the driver
+ *
+ * Context: Process context.
+ */
+void tock_driver_grant_gone(struct tock_driver *drv)
+{
+	if (atomic_dec_and_test(&drv->grants))
+		wake_up_all(&tock_driver_grants_wq);
+}
+
 static bool tock_driver_valid(const struct tock_driver *drv)
 {
 	enum tock_allow_kind kind;
@@ -69,6 +84,7 @@ int tock_driver_register(struct tock_driver *drv)
 		return -EINVAL;
 	refcount_set(&drv->users, 1);
 	init_completion(&drv->unused);
+	atomic_set(&drv->grants, 0);
 	return xa_insert(&tock_drivers, drv->num, drv, GFP_KERNEL);
 }
 EXPORT_SYMBOL_GPL(tock_driver_register);
@@ -90,5 +106,7 @@ void tock_driver_unregister(struct tock_driver *drv)
 	tock_driver_put(drv);
 	wait_for_completion(&drv->unused);
 	tock_process_remove_driver(drv);
+	/* Processes closing meanwhile tear their grants down themselves. */
+	wait_event(tock_driver_grants_wq, !atomic_read(&drv->grants));
 }
 EXPORT_SYMBOL_GPL(tock_driver_unregister);

@@ -19,7 +19,8 @@ static void tock_grant_free(struct tock_grant *g)
 		kfree(g->slots[kind]);
 	kfree(g->subs);
 	kfree(g->data);
-	module_put(g->drv->owner);
+	/* The driver may be gone by now: only its module is still pinned. */
+	module_put(g->owner);
 	tock_process_put(g->proc);
 	kfree(g);
 }
@@ -83,6 +84,7 @@ struct tock_grant *tock_grant_alloc(struct tock_process *proc,
 	spin_lock_init(&g->lock);
 	g->alive = true;
 	g->drv = drv;
+	g->owner = drv->owner;
 	g->proc = proc;
 	if (drv->grant_init) {
 		ret = drv->grant_init(g);
@@ -90,6 +92,8 @@ struct tock_grant *tock_grant_alloc(struct tock_process *proc,
 			goto err_free;
 	}
 	kref_get(&proc->ref);
+	/* Unregistering waits until every grant is torn down. */
+	atomic_inc(&drv->grants);
 	return g;
 
 err_free:
@@ -109,7 +113,8 @@ err_module_put:
  *
  * Kills every buffer (waiting out accesses in flight), drops the queued
  * upcalls, tells the driver, then releases the buffers and the table's
- * reference.  The driver's memory is freed with the last reference.
+ * reference.  The driver's memory is freed with the last reference; the
+ * grant no longer touches the driver once this returns.
  *
  * Context: Process context; sleeps.
  */
@@ -139,6 +144,7 @@ void tock_grant_teardown(struct tock_grant *g)
 			slot->buf = NULL;
 		}
 	}
+	tock_driver_grant_gone(g->drv);
 	tock_grant_put(g);
 }
 

@@ -81,7 +81,8 @@ struct tock_subscription {
 struct tock_grant {
 	struct kref ref;
 	struct tock_process *proc;
-	struct tock_driver *drv;
+	struct tock_driver *drv;	/* valid until teardown ends */
+	struct module *owner;		/* the driver's, pinned by us */
 	/* protects @alive and the slots, which any context reads */
 	spinlock_t lock;
 	bool alive;
@@ -153,5 +154,6 @@ void tock_grant_swap_slot(struct tock_grant *g, enum tock_allow_kind kind,
 
 struct tock_driver *tock_driver_get(u32 num);
 void tock_driver_put(struct tock_driver *drv);
+void tock_driver_grant_gone(struct tock_driver *drv);
 
 #endif /* _TOCK_INTERNAL_H */

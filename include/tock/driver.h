@@ -6,6 +6,7 @@
 #ifndef _TOCK_DRIVER_H
 #define _TOCK_DRIVER_H
 
+#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/module.h>
 #include <linux/refcount.h>
@@ -161,6 +162,7 @@ struct tock_driver {
 	/* private: */
 	refcount_t users;
 	struct completion unused;
+	atomic_t grants;
 };
 
 int tock_driver_register(struct tock_driver *drv);
