@@ -8,6 +8,7 @@
 #   make user				libtock, tests, examples: build/$(ARCH)/user
 #   make -s libtock-flags		flags to build a program against libtock
 #   make demo				boot QEMU and run the example programs
+#   make bench				allow against bare pinning, in QEMU
 #   make check [CHECK_ARCHS=...]	every test, for x86_64 and arm64
 #   make clean
 
@@ -32,7 +33,7 @@ endif
 BUILD_MODULES = scripts/build-modules --arch $(ARCH) --kdir "$(KDIR)" \
 	$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE))
 
-.PHONY: all modules modules_install clean user libtock-flags demo check
+.PHONY: all modules modules_install clean user libtock-flags demo bench check
 
 all: modules
 
@@ -51,6 +52,10 @@ libtock-flags:
 
 demo:
 	@scripts/demo $(ARCH)
+
+bench:
+	@scripts/vm-run --arch $(ARCH) \
+		--add "$$(scripts/build-user $(ARCH))/bench" -- ./bench/allow_bench
 
 check:
 	@scripts/check $(CHECK_ARCHS)

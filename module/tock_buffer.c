@@ -190,8 +190,9 @@ struct tock_buf *tock_buf_create(struct mm_struct *mm, u64 uaddr, u64 len,
 	struct tock_buf *b;
 	int ret;
 
+	/* TASK_SIZE is the caller's: 4 GiB for a 32-bit (compat) process. */
 	if (check_add_overflow(start, (unsigned long)len, &end) ||
-	    len != (unsigned long)len ||
+	    len != (unsigned long)len || end > TASK_SIZE ||
 	    !access_ok(u64_to_user_ptr((u64)start), len))
 		return ERR_PTR(-EFAULT);
 	if (len > READ_ONCE(tock_max_buffer))

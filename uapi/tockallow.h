@@ -10,7 +10,8 @@
  * @rtype with Tock's error code in @status.
  *
  * Every struct is a multiple of 8 bytes with explicit zeroed padding and is
- * laid out identically for 32-bit and 64-bit userspace.
+ * laid out identically for 32-bit and 64-bit userspace.  Fields marked
+ * (out) are ignored on input, so a request struct may be reused.
  */
 #ifndef _UAPI_LINUX_TOCKALLOW_H
 #define _UAPI_LINUX_TOCKALLOW_H
@@ -159,6 +160,7 @@ struct tock_ioc_subscribe {
  * @rtype:	(out) any TOCK_RET_* variant
  * @data:	(out) the variant's values, in Tock's register order: a
  *		failure's error code first, a 64-bit value low word first
+ * @pad:	(in) must be zero
  */
 struct tock_ioc_command {
 	__u32 driver;

@@ -454,7 +454,8 @@ TEST_F(allow, tagged_pointer_is_untagged)
 	/* Only arm64 has the tagged address ABI; elsewhere EINVAL. */
 	if (prctl(PR_SET_TAGGED_ADDR_CTRL, PR_TAGGED_ADDR_ENABLE, 0, 0, 0))
 		SKIP(return, "no tagged address ABI: %s", strerror(errno));
-	tagged = (void *)((uintptr_t)buf | POINTER_TAG);
+	/* Only reached on a 64-bit arm64 process. */
+	tagged = (void *)(uintptr_t)((uint64_t)(uintptr_t)buf | POINTER_TAG);
 	allow_prepare(variant, buf, self->page);
 	allow_expect_success(_metadata,
 			     allow_test(variant, 0, tagged, self->page),
