@@ -23,6 +23,9 @@
 /* Attempts to pin a range that keeps being invalidated while we pin it. */
 #define TOCK_PIN_ATTEMPTS	8
 
+/* Revalidations queued or running; ioctls wait for them (see below). */
+static atomic_t tock_revalidations = ATOMIC_INIT(0);
+
 static unsigned long tock_max_buffer = 64UL << 20;
 module_param_named(max_buffer_size, tock_max_buffer, ulong, 0644);
 MODULE_PARM_DESC(max_buffer_size,
@@ -65,10 +68,118 @@ static void tock_buf_unaccount(struct tock_buf *b)
 }
 
 /*
+ * Whether the range still maps exactly the pinned pages, writable if the
+ * buffer is, and not known to be MADV_FREE'd (lazily freeable anonymous
+ * memory).  Never faults anything in.
+ */
+static bool tock_buf_same_pages(struct tock_buf *b, struct page **pages)
+{
+	unsigned int gup_flags = FOLL_NOFAULT | (b->writable ? FOLL_WRITE : 0);
+	unsigned long done = 0;
+	struct folio *folio;
+	bool same = true;
+	long n, i;
+
+	mmap_read_lock(b->mm);
+	while (same && done < b->npages) {
+		n = get_user_pages_remote(b->mm, b->first + done * PAGE_SIZE,
+					  min(b->npages - done, TOCK_PIN_CHUNK),
+					  gup_flags, pages, NULL);
+		if (n <= 0)
+			break;
+		for (i = 0; i < n; i++) {
+			folio = page_folio(pages[i]);
+			if (pages[i] != b->pages[done + i] ||
+			    (folio_test_anon(folio) &&
+			     !folio_test_swapbacked(folio)))
+				same = false;
+			put_page(pages[i]);
+		}
+		done += n;
+	}
+	mmap_read_unlock(b->mm);
+	return same && done == b->npages;
+}
+
+/*
+ * Revive a buffer that a huge-page split killed if its range still maps
+ * the pinned pages once the invalidation is over: the split changed
+ * nothing the process or the driver can see.  The pages stayed pinned
+ * throughout, so reviving exposes nothing new.
+ */
+static void tock_buf_revalidate(struct tock_buf *b)
+{
+	struct page **pages;
+	unsigned long seq;
+	bool same;
+
+	pages = kmalloc_array(TOCK_PIN_CHUNK, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return;
+	/* Waits until the invalidation that queued us has finished. */
+	seq = tock_notifier_read_begin(&b->notifier);
+	same = tock_buf_same_pages(b, pages);
+	kfree(pages);
+
+	spin_lock_irq(&b->lock);
+	/* A newer invalidation queued another pass; a kill ended them. */
+	if (b->suspect && !tock_notifier_read_retry(&b->notifier, seq)) {
+		b->live = same;
+		b->suspect = false;
+	}
+	spin_unlock_irq(&b->lock);
+}
+
+static void tock_buf_revalidate_work(struct work_struct *work)
+{
+	struct tock_buf *b = container_of(work, struct tock_buf, reval_work);
+
+	/* mm_users only for the walk: a buffer never keeps an mm alive. */
+	if (mmget_not_zero(b->mm)) {
+		tock_buf_revalidate(b);
+		mmput_async(b->mm);
+	}
+	atomic_dec(&tock_revalidations);
+	/* Release the reference taken in tock_buf_queue_revalidation(). */
+	tock_buf_put(b);
+}
+
+/* Context: Any context, the notifier's included; never sleeps. */
+static void tock_buf_queue_revalidation(struct tock_buf *b)
+{
+	/* The last reference may be gone, the notifier not removed yet. */
+	if (!kref_get_unless_zero(&b->ref))
+		return;
+	atomic_inc(&tock_revalidations);
+	if (!queue_work(tock_wq, &b->reval_work)) {
+		atomic_dec(&tock_revalidations);
+		tock_buf_put_async(b);
+	}
+}
+
+/**
+ * tock_buf_sync_revalidations() - wait for queued buffer revalidations
+ *
+ * A process that forks, then commands a driver, must find its buffers
+ * revalidated: system calls wait for revalidations before acting.
+ *
+ * Context: Process context, no tockallow lock held; sleeps only while a
+ * revalidation is pending.
+ */
+void tock_buf_sync_revalidations(void)
+{
+	if (atomic_read(&tock_revalidations))
+		flush_workqueue(tock_wq);
+}
+
+/*
  * The interval notifier marks the buffer dead when its range is unmapped,
  * zapped or torn down, and waits for enters in flight so that munmap returns
- * only once no driver touches the old buffer.  It never unpins: the pages
- * stay pinned until the last reference goes.
+ * only once no driver touches the old buffer.  What may be a huge-page
+ * split only suspends the buffer until tock_buf_revalidate() has looked at
+ * the range again.  The
+ * notifier never unpins: the pages stay pinned until the last reference
+ * goes.
  */
 static bool tock_buf_invalidate(struct mmu_interval_notifier *sub,
 				const struct mmu_notifier_range *range,
@@ -76,6 +187,7 @@ static bool tock_buf_invalidate(struct mmu_interval_notifier *sub,
 {
 	struct tock_buf *b = container_of(sub, struct tock_buf, notifier);
 	bool blockable = mmu_notifier_range_blockable(range);
+	bool revalidate = false;
 	unsigned long flags;
 
 	if (!tock_notifier_kills(range))
@@ -88,9 +200,16 @@ static bool tock_buf_invalidate(struct mmu_interval_notifier *sub,
 		return false;
 	}
 	tock_notifier_set_seq(sub, cur_seq);
+	/* Killed for good (or never live yet) stays so. */
+	if (b->live || b->suspect) {
+		b->suspect = tock_notifier_may_keep(range);
+		revalidate = b->suspect;
+	}
 	b->live = false;
 	spin_unlock_irqrestore(&b->lock, flags);
 
+	if (revalidate)
+		tock_buf_queue_revalidation(b);
 	if (blockable)
 		wait_event(b->idle, !READ_ONCE(b->active));
 	return true;
@@ -204,10 +323,12 @@ struct tock_buf *tock_buf_create(struct mm_struct *mm, u64 uaddr, u64 len,
 	kref_init(&b->ref);
 	spin_lock_init(&b->lock);
 	init_waitqueue_head(&b->idle);
+	INIT_WORK(&b->reval_work, tock_buf_revalidate_work);
 	b->uaddr = uaddr;
 	b->len = len;
 	b->writable = writable;
 	first = ALIGN_DOWN(start, PAGE_SIZE);
+	b->first = first;
 	b->npages = (ALIGN(end, PAGE_SIZE) - first) >> PAGE_SHIFT;
 	b->mm = mm;
 	mmgrab(mm);
@@ -317,6 +438,7 @@ void tock_buf_kill(struct tock_buf *b)
 	might_sleep();
 	spin_lock_irq(&b->lock);
 	b->live = false;
+	b->suspect = false;
 	spin_unlock_irq(&b->lock);
 	wait_event(b->idle, !READ_ONCE(b->active));
 }

@@ -32,14 +32,16 @@
  */
 struct tock_buf {
 	struct kref ref;
-	spinlock_t lock;		/* protects @live, @active */
+	spinlock_t lock;		/* protects @live, @suspect, @active */
 	bool live;			/* drivers may enter */
+	bool suspect;			/* dead only until revalidated */
 	unsigned int active;		/* enters in flight */
 	wait_queue_head_t idle;		/* woken when @active drops to 0 */
 	struct tock_process_byte *kaddr; /* kernel view of the first byte */
 	void *vmap_base;		/* vmap() of @pages, or NULL */
 	size_t len;
 	u64 uaddr;			/* as the process passed it */
+	unsigned long first;		/* untagged start, page aligned */
 	struct page **pages;
 	unsigned long npages;
 	bool writable;
@@ -48,6 +50,7 @@ struct tock_buf {
 	bool notifier_inserted;
 	struct mmu_interval_notifier notifier;
 	struct work_struct release_work; /* last put from atomic context */
+	struct work_struct reval_work;	/* holds a reference while queued */
 };
 
 struct tock_buf *tock_buf_create(struct mm_struct *mm, u64 uaddr, u64 len,
@@ -58,6 +61,7 @@ void tock_buf_put_async(struct tock_buf *b);
 bool tock_buf_access_begin(struct tock_buf *b);
 void tock_buf_access_end(struct tock_buf *b);
 bool tock_buf_is_live(struct tock_buf *b);
+void tock_buf_sync_revalidations(void);
 
 /* One allow slot: the buffer and what the process passed. */
 struct tock_slot {

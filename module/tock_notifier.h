@@ -47,11 +47,10 @@ static inline void tock_notifier_set_seq(struct mmu_interval_notifier *sub,
 }
 
 /*
- * Whether an invalidation ends the mapping behind a buffer.  Protection
- * changes (fork's write-protect, mprotect, soft-dirty) leave the pinned
- * pages mapped where they were, and migration cannot move pinned pages, so
- * those keep the buffer live.  Unmap, zap (MADV_DONTNEED/FREE, mremap's
- * move) and mm teardown kill it.
+ * Whether an invalidation may end the mapping behind a buffer.  Protection
+ * changes (fork's write-protect, mprotect, soft-dirty) and device-exclusive
+ * or device-migration attempts leave the pinned pages mapped where they
+ * were, so they keep the buffer live.
  */
 static inline bool tock_notifier_kills(const struct mmu_notifier_range *range)
 {
@@ -65,6 +64,24 @@ static inline bool tock_notifier_kills(const struct mmu_notifier_range *range)
 	default:
 		return true;
 	}
+}
+
+/*
+ * Whether a killing invalidation may have left the same pages mapped, so
+ * that the buffer is worth revalidating once it is over.  A clear is a zap
+ * (MADV_DONTNEED/FREE, truncation) but also a huge-page split, which
+ * remaps the same pages: fork splits a pinned THP so that the child can
+ * get its own copy, and so does an mprotect or munmap of a neighbour.  A
+ * split clears exactly one PMD-aligned huge page; a zap of exactly that
+ * range is caught by revalidation unless it was MADV_FREE, which leaves
+ * the pages mapped.  Unmap and teardown never keep pages.
+ */
+static inline bool tock_notifier_may_keep(const struct mmu_notifier_range *range)
+{
+	return IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) &&
+	       range->event == MMU_NOTIFY_CLEAR &&
+	       range->end - range->start == PMD_SIZE &&
+	       IS_ALIGNED(range->start, PMD_SIZE);
 }
 
 #else /* !CONFIG_MMU_NOTIFIER */
@@ -103,6 +120,11 @@ static inline void tock_notifier_set_seq(struct mmu_interval_notifier *sub,
 static inline bool tock_notifier_kills(const struct mmu_notifier_range *range)
 {
 	return true;
+}
+
+static inline bool tock_notifier_may_keep(const struct mmu_notifier_range *range)
+{
+	return false;
 }
 
 #endif /* CONFIG_MMU_NOTIFIER */

@@ -150,8 +150,9 @@ struct tock_grant *tock_process_grant(struct tock_process *proc,
 	if (proc->closed)
 		return ERR_PTR(-ENODEV);
 	g = xa_load(&proc->grants, drv->num);
+	/* An unregistered driver's number may be reused before we're reached. */
 	if (g)
-		return g;
+		return g->drv == drv ? g : ERR_PTR(-ENODEV);
 	g = tock_grant_alloc(proc, drv);
 	if (IS_ERR(g))
 		return g;
@@ -309,6 +310,8 @@ void tock_process_command(struct tock_process *proc,
 	} else if (req->command_num == 0) {
 		ret = tock_ret_success();
 	} else {
+		/* A buffer killed by a huge-page split may be coming back. */
+		tock_buf_sync_revalidations();
 		mutex_lock(&proc->lock);
 		g = tock_process_grant(proc, drv);
 		if (!IS_ERR(g))

@@ -9,6 +9,31 @@
 
 #include "tock_internal.h"
 
+static void tock_upcalls_free(struct list_head *list)
+{
+	struct tock_upcall *up, *tmp;
+
+	list_for_each_entry_safe(up, tmp, list, node)
+		kfree(up);
+}
+
+/* Move the matching queued upcalls to @dropped, for freeing unlocked. */
+static void __tock_process_drop_upcalls(struct tock_process *proc, u32 driver,
+					u32 num, bool all,
+					struct list_head *dropped)
+	__must_hold(&proc->upcall_lock)
+{
+	struct tock_upcall *up, *tmp;
+
+	lockdep_assert_held(&proc->upcall_lock);
+	list_for_each_entry_safe(up, tmp, &proc->upcalls, node) {
+		if (up->driver != driver || (!all && up->num != num))
+			continue;
+		list_move(&up->node, dropped);
+		proc->nr_upcalls--;
+	}
+}
+
 /**
  * tock_process_drop_upcalls() - remove queued upcalls
  * @proc: the process
@@ -21,21 +46,13 @@
 void tock_process_drop_upcalls(struct tock_process *proc, u32 driver, u32 num,
 			       bool all)
 {
-	struct tock_upcall *up, *tmp;
 	unsigned long flags;
 	LIST_HEAD(dropped);
 
 	spin_lock_irqsave(&proc->upcall_lock, flags);
-	list_for_each_entry_safe(up, tmp, &proc->upcalls, node) {
-		if (up->driver != driver || (!all && up->num != num))
-			continue;
-		list_move(&up->node, &dropped);
-		proc->nr_upcalls--;
-	}
+	__tock_process_drop_upcalls(proc, driver, num, all, &dropped);
 	spin_unlock_irqrestore(&proc->upcall_lock, flags);
-
-	list_for_each_entry_safe(up, tmp, &dropped, node)
-		kfree(up);
+	tock_upcalls_free(&dropped);
 }
 
 /**
@@ -54,6 +71,7 @@ void tock_process_subscribe(struct tock_process *proc,
 	struct tock_subscription sub = { req->upcall, req->userdata };
 	struct tock_driver *drv;
 	struct tock_grant *g;
+	LIST_HEAD(dropped);
 	u32 status;
 
 	drv = tock_driver_get(req->driver);
@@ -73,11 +91,14 @@ void tock_process_subscribe(struct tock_process *proc,
 		status = tock_errno_to_status(PTR_ERR(g));
 		goto fail_put;
 	}
+	/* One section: an upcall queued after the swap carries the new one. */
 	spin_lock_irq(&proc->upcall_lock);
 	swap(g->subs[req->subscribe_num], sub);
+	__tock_process_drop_upcalls(proc, req->driver, req->subscribe_num,
+				    false, &dropped);
 	spin_unlock_irq(&proc->upcall_lock);
-	tock_process_drop_upcalls(proc, req->driver, req->subscribe_num, false);
 	mutex_unlock(&proc->lock);
+	tock_upcalls_free(&dropped);
 	tock_driver_put(drv);
 
 	req->upcall = sub.upcall;
@@ -123,9 +144,7 @@ static struct tock_upcall *tock_upcall_dequeue(struct tock_process *proc,
 		break;
 	}
 	spin_unlock_irq(&proc->upcall_lock);
-
-	list_for_each_entry_safe(up, tmp, &dropped, node)
-		kfree(up);
+	tock_upcalls_free(&dropped);
 	return found;
 }
 

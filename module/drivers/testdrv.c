@@ -171,6 +171,8 @@ static struct tock_command_ret tock_test_now(struct tock_grant *g, u32 cmd,
 
 	switch (cmd) {
 	case TOCK_TEST_CMD_SUM_NOW:
+		if (arg1 > U32_MAX)
+			return tock_ret_failure(TOCK_STATUS_INVAL);
 		ret = tock_test_sum_ro(g, arg1, &sum);
 		if (ret)
 			return tock_ret_failure(tock_errno_to_status(ret));
