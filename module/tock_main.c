@@ -124,6 +124,9 @@ static int tock_ioctl_yield(struct tock_process *proc, void __user *argp)
 	ret = tock_process_check_mm(proc);
 	if (ret)
 		return ret;
+	/* Fail a read-only struct now, not after dequeuing an upcall. */
+	if (copy_to_user(argp, &req, sizeof(req)))
+		return -EFAULT;
 	ret = tock_process_yield(proc, &req);
 	if (ret)
 		return ret;
