@@ -4,10 +4,13 @@
  * system-call class on /dev/tock.
  *
  * Each open file is one Tock process bound to the opener's mm.  Requests the
- * Linux way can't accept (unknown ioctl, non-zero reserved field or flag, bad
- * struct pointer, a caller from another mm) fail with -1/errno.  Requests Tock
- * would refuse succeed at the ioctl level and report Tock's Failure variant in
- * @rtype with Tock's error code in @status.
+ * Linux way can't accept fail with -1/errno: ENOTTY for an unknown ioctl,
+ * EINVAL for a non-zero reserved field or flag, EFAULT for a bad struct
+ * pointer, EPERM for a caller from another mm (a forked child using the
+ * inherited file, a receiver of the file, the opener after execve), EINTR
+ * for a waiting yield that a signal interrupted.  Requests Tock would refuse
+ * succeed at the ioctl level and report Tock's Failure variant in @rtype with
+ * Tock's error code in @status.
  *
  * Every struct is a multiple of 8 bytes with explicit zeroed padding and is
  * laid out identically for 32-bit and 64-bit userspace.  Fields marked
