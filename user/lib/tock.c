@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tock.h"
 #include "tock_linux.h"
@@ -287,6 +288,36 @@ yield_waitfor_return_t yield_wait_for(uint32_t driver, uint32_t subscribe_num)
 
 void tock_exit(uint32_t completion_code)
 {
+	exit((int)completion_code);
+}
+
+/* Longest command line tock_restart() replays. */
+#define TOCK_RESTART_CMDLINE	(64 * 1024)
+#define TOCK_RESTART_ARGS	256
+
+void tock_restart(uint32_t completion_code)
+{
+	static char cmdline[TOCK_RESTART_CMDLINE];
+	char *argv[TOCK_RESTART_ARGS + 1];
+	size_t len = 0, i;
+	int argc = 0;
+	FILE *f;
+
+	/* The arguments as the program was started, NUL-separated. */
+	f = fopen("/proc/self/cmdline", "re");
+	if (f) {
+		len = fread(cmdline, 1, sizeof(cmdline) - 1, f);
+		fclose(f);
+	}
+	cmdline[len] = '\0';
+	for (i = 0; i < len && argc < TOCK_RESTART_ARGS;
+	     i += strlen(cmdline + i) + 1)
+		argv[argc++] = cmdline + i;
+	argv[argc] = NULL;
+	fflush(NULL);
+	/* O_CLOEXEC ends this Tock process; the new image opens its own. */
+	if (argc)
+		execv("/proc/self/exe", argv);
 	exit((int)completion_code);
 }
 

@@ -11,7 +11,9 @@
  *    Tock's Failure with TOCK_STATUSCODE_FAIL and leaves the reason in errno;
  *  - memop() has no Linux counterpart: it always fails with NOSUPPORT, so
  *    the tock_app_*() introspection helpers return NULL or 0;
- *  - tock_restart() is not provided; tock_exit() exits the program.
+ *  - tock_exit() exits the program; tock_restart() runs it again from the
+ *    start (execve of /proc/self/exe with the same arguments), which ends
+ *    its Tock process and starts a new one, as Tock's restart does.
  * Upcalls run on the calling thread, inside yield(), as on Tock.  Every
  * call may be made from any thread; all threads share one Tock process.
  */
@@ -159,6 +161,7 @@ yield_waitfor_return_t yield_wait_for(uint32_t driver,
 				      uint32_t subscribe_num);
 
 void tock_exit(uint32_t completion_code) __attribute__((noreturn));
+void tock_restart(uint32_t completion_code) __attribute__((noreturn));
 
 __attribute__((warn_unused_result))
 syscall_return_t command(uint32_t driver, uint32_t command_num, int arg1,

@@ -121,6 +121,35 @@ TEST(tock_exit_exits_with_code)
 	EXPECT_EQ(7, WEXITSTATUS(status));
 }
 
+/* Set for the image tock_restart() starts: it reports and leaves at once. */
+#define LIB_RESTARTED_ENV	"TOCK_TEST_RESTARTED"
+#define LIB_RESTARTED_STATUS	42
+
+static void __attribute__((constructor)) lib_restarted_image(void)
+{
+	if (getenv(LIB_RESTARTED_ENV))
+		_exit(LIB_RESTARTED_STATUS);
+}
+
+TEST(tock_restart_runs_the_program_again)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		setenv(LIB_RESTARTED_ENV, "1", 1);
+		tock_restart(7);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(LIB_RESTARTED_STATUS, WEXITSTATUS(status)) {
+		TH_LOG("the program did not start again");
+	}
+}
+
 TEST(tock_expect_exits_on_mismatch)
 {
 	int status;
