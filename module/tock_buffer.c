@@ -26,7 +26,10 @@
 /* Revalidations queued or running; ioctls wait for them (see below). */
 static atomic_t tock_revalidations = ATOMIC_INIT(0);
 
-static unsigned long tock_max_buffer = 64UL << 20;
+/* Default per-buffer cap: large DMA-style buffers, not all of memory. */
+#define TOCK_MAX_BUFFER_DEFAULT	(64UL << 20)
+
+static unsigned long tock_max_buffer = TOCK_MAX_BUFFER_DEFAULT;
 module_param_named(max_buffer_size, tock_max_buffer, ulong, 0644);
 MODULE_PARM_DESC(max_buffer_size,
 		 "largest buffer one allow may pin, in bytes (default 64 MiB)");
