@@ -3,8 +3,8 @@
  * tockallow console driver (0x1), after Tock's capsules/core console: a
  * process writes a read-only buffer to the kernel log, tagged with its pid.
  * Read-only allow 1 holds the text; command 1 (length) prints it; upcall 1
- * reports (status, bytes written, 0), as libtock-c expects.  There is no
- * input source, so reading (command 2) is not supported.
+ * reports (bytes written, 0, 0), as the capsule's write-done upcall does.
+ * There is no input source, so reading (command 2) is not supported.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -80,8 +80,8 @@ static struct tock_command_ret tock_console_write(struct tock_grant *g,
 	 * The text is out: the write succeeded even if the process let its
 	 * upcall queue fill up and misses this one.
 	 */
-	tock_grant_schedule_upcall(g, TOCK_CONSOLE_UPCALL_WRITE,
-				   TOCK_STATUS_SUCCESS, copy.len, 0);
+	tock_grant_schedule_upcall(g, TOCK_CONSOLE_UPCALL_WRITE, copy.len, 0,
+				   0);
 	return tock_ret_success();
 }
 

@@ -274,4 +274,22 @@ TEST_F(drivers, console_write_async)
 	EXPECT_EQ(sizeof(CONSOLE_TEXT) - 1, async_value);
 }
 
+/* The raw upcall, as Tock's console capsule sends it: (bytes, 0, 0). */
+TEST_F(drivers, console_upcall_reports_bytes_written)
+{
+	yield_waitfor_return_t done;
+	syscall_return_t ret;
+
+	if (!libtock_console_exists())
+		SKIP(return, "no console driver");
+	ASSERT_TRUE(allow_readonly(TOCK_DRIVER_CONSOLE, 1, CONSOLE_TEXT,
+				   sizeof(CONSOLE_TEXT) - 1).success);
+	ret = command(TOCK_DRIVER_CONSOLE, 1, sizeof(CONSOLE_TEXT) - 1, 0);
+	ASSERT_EQ(TOCK_SYSCALL_SUCCESS, ret.type);
+	done = yield_wait_for(TOCK_DRIVER_CONSOLE, 1);
+	EXPECT_EQ(sizeof(CONSOLE_TEXT) - 1, done.data0);
+	EXPECT_EQ(0, done.data1);
+	EXPECT_EQ(0, done.data2);
+}
+
 TEST_HARNESS_MAIN

@@ -25,10 +25,9 @@ returncode_t libtocksync_console_write(const uint8_t *buffer,
 		return ret;
 	ret = libtock_console_command_write((int)length);
 	if (ret == RETURNCODE_SUCCESS) {
-		/* Upcall (status, bytes written, 0). */
+		/* Upcall (bytes written, 0, 0), as Tock's capsule sends it. */
 		done = yield_wait_for(DRIVER_NUM_CONSOLE, CONSOLE_UPCALL_WRITE);
-		*written = done.data1;
-		ret = tock_status_to_returncode((statuscode_t)done.data0);
+		*written = done.data0;
 	}
 	/* Take the buffer back: the driver is done with it either way. */
 	libtock_console_set_read_allow(NULL, 0);

@@ -3,15 +3,19 @@
 #include "console.h"
 #include "syscalls/console_syscalls.h"
 
-/* Upcall (status, bytes written, 0); userdata is the caller's callback. */
-static void console_write_upcall(int status, int written, int unused,
+/*
+ * Upcall (bytes written, 0, 0), as Tock's console capsule sends it: a write
+ * that completes has succeeded.  userdata is the caller's callback.
+ */
+static void console_write_upcall(int written, int unused1, int unused2,
 				 void *opaque)
 {
 	libtock_console_callback_write cb =
 		(libtock_console_callback_write)opaque;
 
-	(void)unused;
-	cb(tock_status_to_returncode((statuscode_t)status), (uint32_t)written);
+	(void)unused1;
+	(void)unused2;
+	cb(RETURNCODE_SUCCESS, (uint32_t)written);
 }
 
 bool libtock_console_exists(void)
