@@ -131,16 +131,20 @@ static struct tock_command_ret tock_crc_request(struct tock_grant *g,
 	struct tock_ro_buffer_ref ref;
 	size_t have;
 
+	/* Tock's order: the algorithm, then a request in flight, then size. */
 	if (alg >= TOCK_CRC_ALGS)
 		return tock_ret_failure(TOCK_STATUS_INVAL);
-	if (tock_grant_ro_buffer_get(g, 0, &ref))
-		return tock_ret_failure(TOCK_STATUS_RESERVE);
-	have = tock_ro_buffer_len(&ref.buffer);
-	tock_ro_buffer_ref_put(&ref);
-	if (len > have)
-		return tock_ret_failure(TOCK_STATUS_SIZE);
 	if (test_and_set_bit(0, &app->busy))
 		return tock_ret_failure(TOCK_STATUS_BUSY);
+	have = 0;
+	if (!tock_grant_ro_buffer_get(g, 0, &ref)) {
+		have = tock_ro_buffer_len(&ref.buffer);
+		tock_ro_buffer_ref_put(&ref);
+	}
+	if (len > have) {
+		clear_bit(0, &app->busy);
+		return tock_ret_failure(TOCK_STATUS_SIZE);
+	}
 	app->alg = alg;
 	app->len = len;
 	/*
