@@ -2,11 +2,11 @@
 /*
  * tockallow rng driver (0x40001), after Tock's capsules/core rng: command 1
  * (n) fills up to n bytes of read-write allow 0 from the kernel's RNG,
- * asynchronously, then upcall 0 reports (0, bytes filled, 0).
+ * asynchronously, then upcall 0 reports (0, bytes filled, 0).  As in Tock, a
+ * new request replaces one not yet served.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/bitops.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/workqueue.h>
@@ -21,8 +21,7 @@
 struct tock_rng_app {
 	struct tock_grant *g;		/* valid until process_exit returns */
 	struct work_struct work;
-	unsigned long busy;		/* bit 0: a request is in flight */
-	u32 want;			/* written before @work is queued */
+	u32 want;			/* bytes asked for by the last request */
 };
 
 static int tock_rng_fill(const struct tock_rw_slice *s, void *ctx)
@@ -51,14 +50,14 @@ static void tock_rng_work(struct work_struct *work)
 	struct tock_rng_app *app = container_of(work, struct tock_rng_app,
 						work);
 	struct tock_rw_buffer_ref ref;
+	u32 want = READ_ONCE(app->want);
 	int filled = 0;
 
 	if (!tock_grant_rw_buffer_get(app->g, 0, &ref)) {
 		filled = tock_rw_buffer_mut_enter(&ref.buffer, tock_rng_fill,
-						  &app->want);
+						  &want);
 		tock_rw_buffer_ref_put(&ref);
 	}
-	clear_bit(0, &app->busy);
 	tock_grant_schedule_upcall(app->g, 0, 0, max(filled, 0), 0);
 }
 
@@ -69,9 +68,8 @@ static struct tock_command_ret tock_rng_command(struct tock_grant *g, u32 cmd,
 
 	if (cmd != TOCK_RNG_CMD_GET)
 		return tock_ret_failure(TOCK_STATUS_NOSUPPORT);
-	if (test_and_set_bit(0, &app->busy))
-		return tock_ret_failure(TOCK_STATUS_BUSY);
-	app->want = min_t(u64, arg1, U32_MAX);
+	/* A request still queued is served with this size instead. */
+	WRITE_ONCE(app->want, min_t(u64, arg1, U32_MAX));
 	queue_work(system_unbound_wq, &app->work);
 	return tock_ret_success();
 }
