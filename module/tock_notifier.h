@@ -73,8 +73,9 @@ static inline bool tock_notifier_kills(const struct mmu_notifier_range *range)
  * remaps the same pages: fork splits a pinned THP so that the child can
  * get its own copy, and so does an mprotect or munmap of a neighbour.  A
  * split clears exactly one PMD-aligned huge page; a zap of exactly that
- * range is caught by revalidation unless it was MADV_FREE, which leaves
- * the pages mapped.  Unmap and teardown never keep pages.
+ * range is caught by revalidation, except a MADV_FREE, which leaves the
+ * pages mapped and is caught only once they are marked lazily freeable.
+ * Unmap and teardown never keep pages.
  */
 static inline bool tock_notifier_may_keep(const struct mmu_notifier_range *range)
 {
