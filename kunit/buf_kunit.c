@@ -7,7 +7,10 @@
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/delay.h>
+#include <linux/completion.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/resource.h>
@@ -16,12 +19,16 @@
 #include <linux/sizes.h>
 #include <linux/timer.h>
 
+#include <kunit/static_stub.h>
+
 #include "fixture_kunit.h"
 
 #define TOCK_BUF_OFF		24
 #define TOCK_BUF_LEN		200
 #define TOCK_BUF_GARBAGE	0xdead0000beefULL
 #define TOCK_BUF_TOP		(U64_MAX - 15)
+/* How long a command of another process may take while one stalls. */
+#define TOCK_BUF_STALL_MS	500
 /* Above tockallow's default max_buffer_size (64 MiB). */
 #define TOCK_BUF_HUGE		(SZ_64M + PAGE_SIZE)
 
@@ -32,13 +39,20 @@ KUNIT_DEFINE_ACTION_WRAPPER(tock_buf_put_action, tock_buf_put,
 static struct tock_buf *tock_buf_get(struct kunit *test, unsigned long uaddr,
 				     size_t len, bool writable)
 {
-	struct tock_buf *b = tock_buf_create(current->mm, uaddr, len, writable);
+	struct tock_kunit_env *env = test->priv;
+	struct tock_buf *b = tock_buf_create(env->proc, uaddr, len, writable);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
 							tock_buf_put_action,
 							b), 0);
 	return b;
+}
+
+/* Byte @i of @b's kernel view, valid while an access is open. */
+static struct tock_process_cell *tock_buf_byte(struct tock_buf *b, size_t i)
+{
+	return (struct tock_process_cell *)b->kaddr + i;
 }
 
 static void tock_buf_create_pins_and_maps(struct kunit *test)
@@ -60,7 +74,7 @@ static void tock_buf_create_pins_and_maps(struct kunit *test)
 
 	KUNIT_ASSERT_TRUE(test, tock_buf_access_begin(b));
 	for (i = 0; i < TOCK_BUF_LEN; i++)
-		if (tock_process_byte_get(&b->kaddr[i]) !=
+		if (tock_process_cell_get(tock_buf_byte(b, i)) !=
 		    tock_kunit_pattern(PAGE_SIZE - TOCK_BUF_OFF + i))
 			break;
 	tock_buf_access_end(b);
@@ -78,7 +92,7 @@ static void tock_buf_create_writable_shares_pages(struct kunit *test)
 
 	KUNIT_EXPECT_TRUE(test, b->writable);
 	KUNIT_ASSERT_TRUE(test, tock_buf_access_begin(b));
-	tock_process_byte_set(&b->kaddr[PAGE_SIZE - 1], val);
+	tock_process_byte_set(tock_buf_byte(b, PAGE_SIZE - 1), val);
 	tock_buf_access_end(b);
 	KUNIT_EXPECT_EQ(test, tock_kunit_read_user(test, env->uaddr,
 						   PAGE_SIZE)[PAGE_SIZE - 1],
@@ -88,7 +102,7 @@ static void tock_buf_create_writable_shares_pages(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, copy_to_user(tock_kunit_uptr(env->uaddr), &val,
 					   1), 0);
 	KUNIT_ASSERT_TRUE(test, tock_buf_access_begin(b));
-	KUNIT_EXPECT_EQ(test, tock_process_byte_get(&b->kaddr[0]), val);
+	KUNIT_EXPECT_EQ(test, tock_process_cell_get(tock_buf_byte(b, 0)), val);
 	tock_buf_access_end(b);
 }
 
@@ -98,7 +112,7 @@ static void tock_buf_create_readonly_mapping(struct kunit *test)
 	struct tock_buf *b = tock_buf_get(test, ro, PAGE_SIZE, false);
 
 	KUNIT_ASSERT_TRUE(test, tock_buf_access_begin(b));
-	KUNIT_EXPECT_EQ(test, tock_process_byte_get(&b->kaddr[0]), 0);
+	KUNIT_EXPECT_EQ(test, tock_process_cell_get(tock_buf_byte(b, 0)), 0);
 	tock_buf_access_end(b);
 }
 
@@ -178,11 +192,12 @@ static u64 tock_buf_where_addr(struct kunit *test, enum tock_buf_where where)
 static void tock_buf_create_refused(struct kunit *test)
 {
 	const struct tock_buf_refused_case *c = test->param_value;
+	struct tock_kunit_env *env = test->priv;
 	u64 addr = tock_buf_where_addr(test, c->where);
 	u64 base = tock_kunit_pinned();
 	struct tock_buf *b;
 
-	b = tock_buf_create(current->mm, addr, c->len, c->writable);
+	b = tock_buf_create(env->proc, addr, c->len, c->writable);
 	if (!IS_ERR(b))
 		tock_buf_put(b);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(b), c->err);
@@ -213,7 +228,7 @@ static void tock_buf_create_memlock_limit(struct kunit *test)
 	lim->rlim_cur = (locked + 2) << PAGE_SHIFT;
 	task_unlock(current->group_leader);
 
-	b = tock_buf_create(current->mm, env->uaddr, 3 * PAGE_SIZE, false);
+	b = tock_buf_create(env->proc, env->uaddr, 3 * PAGE_SIZE, false);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(b), -ENOMEM);
 	if (!IS_ERR(b))
 		tock_buf_put(b);
@@ -288,7 +303,7 @@ static void tock_buf_put_async_last_ref(struct kunit *test)
 	u64 base = tock_kunit_pinned();
 	struct tock_buf *b;
 
-	b = tock_buf_create(current->mm, env->uaddr, 2 * PAGE_SIZE, true);
+	b = tock_buf_create(env->proc, env->uaddr, 2 * PAGE_SIZE, true);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
 	KUNIT_EXPECT_EQ(test, tock_kunit_pinned(), base + 2);
 	tock_buf_kill(b);
@@ -329,7 +344,7 @@ static void tock_buf_put_async_from_timer(struct kunit *test)
 
 	p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	p->buf = tock_buf_create(current->mm, env->uaddr, 3 * PAGE_SIZE,
+	p->buf = tock_buf_create(env->proc, env->uaddr, 3 * PAGE_SIZE,
 				 false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p->buf);
 	tock_buf_kill(p->buf);
@@ -343,6 +358,138 @@ static void tock_buf_put_async_from_timer(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, p->atomic);
 }
 
+/* Clear one PMD-aligned huge page's worth of @mm, as MADV_DONTNEED does. */
+static void tock_buf_zap_pmd(struct mm_struct *mm, unsigned long start)
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, start);
+	if (vma)
+		zap_page_range_single(vma, start, PMD_SIZE, NULL);
+	mmap_read_unlock(mm);
+}
+
+/* Map two huge pages' worth; return the PMD-aligned start inside. */
+static unsigned long tock_buf_map_pmd(struct kunit *test)
+{
+	return ALIGN(tock_kunit_map(test, 2 * PMD_SIZE,
+				    PROT_READ | PROT_WRITE), PMD_SIZE);
+}
+
+/*
+ * In place of tock_buf_build(): what a fork or a huge-page split does to
+ * the range in the window after pinning, then a failure (as vmap() fails
+ * for a buffer with more pages than RAM).
+ */
+static int tock_buf_build_clear_then_fail(struct tock_buf *b)
+{
+	tock_buf_zap_pmd(b->proc->mm, ALIGN(b->first, PMD_SIZE));
+	return -ENOMEM;
+}
+
+static void tock_buf_create_failure_after_clear_frees_once(struct kunit *test)
+{
+	struct tock_kunit_env *env = test->priv;
+	unsigned long start = tock_buf_map_pmd(test);
+	u64 base = tock_kunit_pinned();
+	struct tock_buf *b;
+
+	kunit_activate_static_stub(test, tock_buf_build,
+				   tock_buf_build_clear_then_fail);
+	b = tock_buf_create(env->proc, start, PMD_SIZE, true);
+	kunit_deactivate_static_stub(test, tock_buf_build);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(b), -ENOMEM);
+	if (!IS_ERR(b))
+		tock_buf_put(b);
+	/* A buffer that was never live was never queued for revalidation. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->proc->revalidations), 0);
+	/* Anything queued on the freed buffer would run now, under KASAN. */
+	flush_workqueue(tock_wq);
+	KUNIT_EXPECT_EQ(test, tock_kunit_pinned(), base);
+}
+
+/**
+ * struct tock_buf_stall - one process's driver access that stalls
+ * @mm: the mm whose huge page is cleared
+ * @start: the huge page
+ * @other: another process, commanding meanwhile
+ * @zapped: the clear returned
+ * @commanded: the other process's command returned
+ */
+struct tock_buf_stall {
+	struct mm_struct *mm;
+	unsigned long start;
+	struct tock_process *other;
+	struct completion zapped;
+	struct completion commanded;
+};
+
+static int tock_buf_stall_zap(void *data)
+{
+	struct tock_buf_stall *st = data;
+
+	tock_buf_zap_pmd(st->mm, st->start);
+	complete(&st->zapped);
+	return 0;
+}
+
+static int tock_buf_stall_command(void *data)
+{
+	struct tock_buf_stall *st = data;
+	struct tock_ioc_command cmd = {
+		.driver = TOCK_KUNIT_DRIVER,
+		.command_num = TOCK_KUNIT_CMD_ECHO_2,
+	};
+
+	tock_process_command(st->other, &cmd);
+	complete(&st->commanded);
+	return 0;
+}
+
+static void tock_buf_stalled_access_leaves_others_alone(struct kunit *test)
+{
+	struct tock_kunit_env *env = test->priv;
+	struct tock_rw_buffer_ref *ref;
+	struct tock_buf_stall *st;
+	struct task_struct *t;
+	unsigned long done;
+	int i;
+
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	st->mm = current->mm;
+	st->start = tock_buf_map_pmd(test);
+	st->other = tock_kunit_process(test);
+	init_completion(&st->zapped);
+	init_completion(&st->commanded);
+	tock_kunit_allow_ok(env, TOCK_ALLOW_RW, 0, st->start, PMD_SIZE);
+
+	/* This process's driver is inside its buffer, and stays there. */
+	ref = tock_kunit_rw_get(test, env->grant, 0);
+	KUNIT_ASSERT_TRUE(test, tock_buf_access_begin(ref->buffer.buf));
+	/* Its clear waits for that access; its revalidation waits for both. */
+	t = kthread_run(tock_buf_stall_zap, st, "tock-kunit-zap");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	for (i = 0; i < 50 && !atomic_read(&env->proc->revalidations); i++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->proc->revalidations), 1);
+
+	t = kthread_run(tock_buf_stall_command, st, "tock-kunit-cmd");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	done = wait_for_completion_timeout(&st->commanded,
+					   msecs_to_jiffies(TOCK_BUF_STALL_MS));
+	KUNIT_EXPECT_GT_MSG(test, done, 0,
+			    "another process's command waited for this one's access");
+
+	tock_buf_access_end(ref->buffer.buf);
+	wait_for_completion(&st->zapped);
+	/* Stalled after all: it can finish now. */
+	if (!done)
+		wait_for_completion(&st->commanded);
+	tock_kunit_rw_put(test, ref);
+}
+
 static struct kunit_case tock_buf_test_cases[] = {
 	KUNIT_CASE(tock_buf_create_pins_and_maps),
 	KUNIT_CASE(tock_buf_create_writable_shares_pages),
@@ -354,6 +501,8 @@ static struct kunit_case tock_buf_test_cases[] = {
 	KUNIT_CASE(tock_buf_munmap_kills_only_overlap),
 	KUNIT_CASE(tock_buf_put_async_last_ref),
 	KUNIT_CASE(tock_buf_put_async_from_timer),
+	KUNIT_CASE(tock_buf_create_failure_after_clear_frees_once),
+	KUNIT_CASE(tock_buf_stalled_access_leaves_others_alone),
 	{}
 };
 

@@ -25,6 +25,27 @@ static void tock_process_command_zero(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cmd.data[0], TOCK_STATUS_NODEVICE);
 }
 
+static void tock_process_command_zero_reaches_driver(struct kunit *test)
+{
+	struct tock_kunit_env *env = test->priv;
+	struct tock_ioc_command cmd = { .driver = TOCK_KUNIT_DRIVER };
+
+	/* A driver with its own answer gives it, as Tock's LED capsule does. */
+	env->cmd0_answer = 3;
+	tock_process_command(env->proc, &cmd);
+	KUNIT_EXPECT_EQ(test, cmd.rtype, TOCK_RET_SUCCESS_U32);
+	KUNIT_EXPECT_EQ(test, cmd.data[0], 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->cmd0_calls), 1);
+
+	/* Without one (NOSUPPORT), the core answers: the driver exists. */
+	env->cmd0_answer = 0;
+	cmd = (struct tock_ioc_command){ .driver = TOCK_KUNIT_DRIVER };
+	tock_process_command(env->proc, &cmd);
+	KUNIT_EXPECT_EQ(test, cmd.rtype, TOCK_RET_SUCCESS);
+	KUNIT_EXPECT_EQ(test, cmd.data[0], 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->cmd0_calls), 2);
+}
+
 static void tock_process_command_unknown(struct kunit *test)
 {
 	struct tock_kunit_env *env = test->priv;
@@ -134,6 +155,7 @@ static void tock_ret_helpers_build(struct kunit *test)
 
 static struct kunit_case tock_command_test_cases[] = {
 	KUNIT_CASE(tock_process_command_zero),
+	KUNIT_CASE(tock_process_command_zero_reaches_driver),
 	KUNIT_CASE(tock_process_command_unknown),
 	KUNIT_CASE(tock_process_command_values),
 	KUNIT_CASE(tock_ret_helpers_build),
@@ -231,10 +253,11 @@ static void tock_grant_init_failure(struct kunit *test)
 	tock_process_subscribe(proc, &sub);
 	KUNIT_EXPECT_EQ(test, sub.status, TOCK_STATUS_NOMEM);
 	KUNIT_EXPECT_TRUE(test, xa_empty(&proc->grants));
-	/* Command 0 needs no grant. */
+	/* Command 0 goes to the driver too, which needs the grant. */
 	cmd = (struct tock_ioc_command){ .driver = TOCK_KUNIT_DRIVER };
 	tock_process_command(proc, &cmd);
-	KUNIT_EXPECT_EQ(test, cmd.rtype, TOCK_RET_SUCCESS);
+	KUNIT_EXPECT_EQ(test, cmd.rtype, TOCK_RET_FAILURE);
+	KUNIT_EXPECT_EQ(test, cmd.data[0], TOCK_STATUS_NOMEM);
 
 	/* Once grant_init succeeds, the same process gets its grant. */
 	env->grant_init_err = 0;

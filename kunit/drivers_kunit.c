@@ -103,14 +103,14 @@ static bool tock_drv_queued(struct tock_process *proc, u32 driver, u32 num)
 	struct tock_upcall *up;
 	bool found = false;
 
-	spin_lock_irq(&proc->upcall_lock);
+	raw_spin_lock_irq(&proc->upcall_lock);
 	list_for_each_entry(up, &proc->upcalls, node) {
 		if (up->driver == driver && up->num == num) {
 			found = true;
 			break;
 		}
 	}
-	spin_unlock_irq(&proc->upcall_lock);
+	raw_spin_unlock_irq(&proc->upcall_lock);
 	return found;
 }
 

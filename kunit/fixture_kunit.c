@@ -39,6 +39,14 @@ static struct tock_command_ret tock_kunit_command(struct tock_grant *g,
 	struct tock_kunit_env *env = tock_kunit_env_of(g);
 
 	switch (cmd) {
+	case 0:
+		/* Tock hands command 0 to the driver: count it, maybe answer. */
+		if (!env)
+			return tock_ret_failure(TOCK_STATUS_NOSUPPORT);
+		atomic_inc(&env->cmd0_calls);
+		if (env->cmd0_answer)
+			return tock_ret_success_u32(env->cmd0_answer);
+		return tock_ret_failure(TOCK_STATUS_NOSUPPORT);
 	case TOCK_KUNIT_CMD_BIND:
 		if (!env)
 			return tock_ret_failure(TOCK_STATUS_RESERVE);
@@ -228,7 +236,7 @@ struct tock_process *tock_kunit_process(struct kunit *test)
 {
 	struct tock_process *proc = tock_process_alloc();
 
-	KUNIT_ASSERT_NOT_NULL(test, proc);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, proc);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
 							tock_kunit_close_action,
 							proc), 0);

@@ -45,6 +45,10 @@
  * @exits: times the driver's process_exit ran for @proc
  * @grant_init_err: what the driver's grant_init returns when not 0, for
  *	any process
+ * @cmd0_answer: when not 0, the driver answers command 0 with Success
+ *	with this u32 (as Tock's LED capsule answers its count); else it
+ *	has no answer of its own (NOSUPPORT)
+ * @cmd0_calls: times command 0 reached the driver for @proc
  */
 struct tock_kunit_env {
 	struct kunit *test;
@@ -53,6 +57,8 @@ struct tock_kunit_env {
 	unsigned long uaddr;
 	atomic_t exits;
 	int grant_init_err;
+	u32 cmd0_answer;
+	atomic_t cmd0_calls;
 };
 
 /* The user pointer for an address in the test thread's mm. */

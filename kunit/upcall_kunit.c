@@ -172,6 +172,24 @@ static void tock_process_subscribe_drops_queued(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tock_up_queued(test), 0);
 }
 
+static void tock_process_subscribe_keeps_bare_values(struct kunit *test)
+{
+	/* Nothing subscribed yet: these are bare return values. */
+	tock_up_schedule(test, 0, 1, 2, 3);
+	tock_up_subscribe_ok(test, 0, TOCK_UP_FN_A, TOCK_UP_DATA_A);
+	tock_up_schedule(test, 0, 4, 5, 6);
+	KUNIT_EXPECT_EQ(test, tock_up_queued(test), 2);
+
+	/*
+	 * Tock's remove_pending_upcalls() removes only function calls: the
+	 * bare value stays for yield-wait-for, the upcall for FN_A goes.
+	 */
+	tock_up_subscribe_ok(test, 0, TOCK_UP_FN_B, TOCK_UP_DATA_B);
+	KUNIT_EXPECT_EQ(test, tock_up_queued(test), 1);
+	tock_up_expect(test, TOCK_YIELD_WAIT_FOR, 0, 0, 0, 1, 2, 3);
+	KUNIT_EXPECT_EQ(test, tock_up_queued(test), 0);
+}
+
 static void tock_process_yield_no_wait_in_order(struct kunit *test)
 {
 	u32 i;
@@ -286,8 +304,11 @@ static void tock_grant_schedule_upcall_refused(struct kunit *test)
 	/* Draining one makes room for one. */
 	tock_up_expect(test, TOCK_YIELD_WAIT_FOR, 0, 0, 0, 0, 0, 0);
 	tock_up_schedule(test, 1, 1, 1, 1);
+	KUNIT_EXPECT_EQ(test, tock_grant_schedule_upcall(env->grant, 0, 0, 0,
+							 0), -EBUSY);
+	/* Subscribing keeps the bare values, as Tock's queue does. */
 	tock_up_subscribe_ok(test, 0, 0, 0);
-	KUNIT_EXPECT_EQ(test, tock_up_queued(test), 1);
+	KUNIT_EXPECT_EQ(test, tock_up_queued(test), TOCK_MAX_PENDING_UPCALLS);
 }
 
 KUNIT_DEFINE_ACTION_WRAPPER(tock_up_grant_put, tock_grant_put,
@@ -418,6 +439,7 @@ static struct kunit_case tock_upcall_test_cases[] = {
 	KUNIT_CASE(tock_process_subscribe_returns_previous),
 	KUNIT_CASE(tock_process_subscribe_refused),
 	KUNIT_CASE(tock_process_subscribe_drops_queued),
+	KUNIT_CASE(tock_process_subscribe_keeps_bare_values),
 	KUNIT_CASE(tock_process_yield_no_wait_in_order),
 	KUNIT_CASE(tock_process_yield_wait_returns_queued),
 	KUNIT_CASE(tock_process_yield_no_wait_drops_bare),

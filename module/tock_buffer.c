@@ -16,15 +16,14 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
+#include <kunit/static_stub.h>
+
 #include "tock_internal.h"
 
 /* Pages pinned per pin_user_pages_fast() call, between cond_resched(). */
 #define TOCK_PIN_CHUNK		(PAGE_SIZE / sizeof(struct page *))
 /* Attempts to pin a range that keeps being invalidated while we pin it. */
 #define TOCK_PIN_ATTEMPTS	8
-
-/* Revalidations queued or running; ioctls wait for them (see below). */
-static atomic_t tock_revalidations = ATOMIC_INIT(0);
 
 /* Default per-buffer cap: large DMA-style buffers, not all of memory. */
 #define TOCK_MAX_BUFFER_DEFAULT	(64UL << 20)
@@ -35,39 +34,107 @@ MODULE_PARM_DESC(max_buffer_size,
 		 "largest buffer one allow may pin, in bytes (default 64 MiB)");
 
 /*
- * Charge @npages to the caller's RLIMIT_MEMLOCK (user->locked_vm) unless it
- * has CAP_IPC_LOCK, and always to mm->pinned_vm, as io_uring charges
- * registered buffers.
+ * Pages that @b's pins hold: a compound page (a THP or hugetlb page) is
+ * pinned whole, so it is charged whole, once per run of the buffer's pages
+ * that it backs, as io_uring charges registered buffers.  A compound page
+ * that backs two separate runs of one buffer is charged twice, which errs
+ * on the safe side.
+ */
+static unsigned long tock_buf_count_pinned(const struct tock_buf *b)
+{
+	struct folio *folio, *last = NULL;
+	unsigned long i, n = 0;
+
+	for (i = 0; i < b->npinned; i++) {
+		folio = page_folio(b->pages[i]);
+		if (!folio_test_large(folio))
+			n++;
+		else if (folio != last)
+			n += folio_nr_pages(folio);
+		last = folio;
+	}
+	return n;
+}
+
+/* RLIMIT_MEMLOCK of the caller, in pages. */
+static unsigned long tock_memlock_limit(void)
+{
+	return rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+}
+
+/*
+ * Whether charging @npages more would stay within RLIMIT_MEMLOCK, or the
+ * process may exceed it.  CAP_IPC_LOCK is asked for only when over the
+ * limit, as mlock() does, so that allows within it leave no audit trail.
+ */
+static bool tock_buf_may_charge(struct tock_process *proc,
+				unsigned long npages)
+{
+	unsigned long cur = atomic_long_read(&proc->user->locked_vm);
+	unsigned long next;
+
+	if (!check_add_overflow(cur, npages, &next) &&
+	    next <= tock_memlock_limit())
+		return true;
+	return tock_process_can_lock(proc);
+}
+
+/*
+ * Charge what @b's pins hold to the opener's RLIMIT_MEMLOCK
+ * (user->locked_vm), or not at all past the limit with CAP_IPC_LOCK, and
+ * always to mm->pinned_vm (VmPin), as io_uring charges registered buffers.
  */
 static int tock_buf_account(struct tock_buf *b)
 {
-	unsigned long limit, cur, next;
-	struct user_struct *user;
+	struct user_struct *user = b->proc->user;
+	unsigned long limit = tock_memlock_limit();
+	unsigned long pages = tock_buf_count_pinned(b);
+	unsigned long cur, next;
 
-	if (!capable(CAP_IPC_LOCK)) {
-		user = current_user();
-		limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
-		cur = atomic_long_read(&user->locked_vm);
-		do {
-			if (check_add_overflow(cur, b->npages, &next) ||
-			    next > limit)
+	cur = atomic_long_read(&user->locked_vm);
+	do {
+		if (check_add_overflow(cur, pages, &next) || next > limit) {
+			if (!tock_process_can_lock(b->proc))
 				return -ENOMEM;
-		} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur,
-						  next));
-		b->user = get_uid(user);
-	}
-	atomic64_add(b->npages, &b->mm->pinned_vm);
+			b->acct_locked = false;
+			goto charge_pinned;
+		}
+	} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, next));
+	b->acct_locked = true;
+charge_pinned:
+	b->acct_pages = pages;
+	atomic64_add(pages, &b->proc->mm->pinned_vm);
 	return 0;
 }
 
 static void tock_buf_unaccount(struct tock_buf *b)
 {
-	if (b->user) {
-		atomic_long_sub(b->npages, &b->user->locked_vm);
-		free_uid(b->user);
-		b->user = NULL;
+	if (!b->acct_pages)
+		return;
+	if (b->acct_locked)
+		atomic_long_sub(b->acct_pages, &b->proc->user->locked_vm);
+	atomic64_sub(b->acct_pages, &b->proc->mm->pinned_vm);
+	b->acct_pages = 0;
+	b->acct_locked = false;
+}
+
+/*
+ * Give up the pages: the kernel view, the pins and their charge.  Callers
+ * are serialised: tock_buf_create() before anyone else can reach @b, the
+ * notifier's release (the mm is going, no access can be in flight), and
+ * the final free once the notifier is removed.
+ */
+static void tock_buf_release_pages(struct tock_buf *b)
+{
+	if (b->vmap_base) {
+		vunmap(b->vmap_base);
+		b->vmap_base = NULL;
 	}
-	atomic64_sub(b->npages, &b->mm->pinned_vm);
+	b->kaddr = NULL;
+	if (b->npinned)
+		unpin_user_pages_dirty_lock(b->pages, b->npinned, b->writable);
+	b->npinned = 0;
+	tock_buf_unaccount(b);
 }
 
 /*
@@ -83,9 +150,9 @@ static bool tock_buf_same_pages(struct tock_buf *b, struct page **pages)
 	bool same = true;
 	long n, i;
 
-	mmap_read_lock(b->mm);
+	mmap_read_lock(b->proc->mm);
 	while (same && done < b->npages) {
-		n = get_user_pages_remote(b->mm, b->first + done * PAGE_SIZE,
+		n = get_user_pages_remote(b->proc->mm, b->first + done * PAGE_SIZE,
 					  min(b->npages - done, TOCK_PIN_CHUNK),
 					  gup_flags, pages, NULL);
 		if (n <= 0)
@@ -100,7 +167,7 @@ static bool tock_buf_same_pages(struct tock_buf *b, struct page **pages)
 		}
 		done += n;
 	}
-	mmap_read_unlock(b->mm);
+	mmap_read_unlock(b->proc->mm);
 	return same && done == b->npages;
 }
 
@@ -124,25 +191,27 @@ static void tock_buf_revalidate(struct tock_buf *b)
 	same = tock_buf_same_pages(b, pages);
 	kfree(pages);
 
-	spin_lock_irq(&b->lock);
+	raw_spin_lock_irq(&b->lock);
 	/* A newer invalidation queued another pass; a kill ended them. */
 	if (b->suspect && !tock_notifier_read_retry(&b->notifier, seq)) {
 		b->live = same;
 		b->suspect = false;
 	}
-	spin_unlock_irq(&b->lock);
+	raw_spin_unlock_irq(&b->lock);
 }
 
 static void tock_buf_revalidate_work(struct work_struct *work)
 {
 	struct tock_buf *b = container_of(work, struct tock_buf, reval_work);
+	struct tock_process *proc = b->proc;
 
 	/* mm_users only for the walk: a buffer never keeps an mm alive. */
-	if (mmget_not_zero(b->mm)) {
+	if (mmget_not_zero(proc->mm)) {
 		tock_buf_revalidate(b);
-		mmput_async(b->mm);
+		mmput_async(proc->mm);
 	}
-	atomic_dec(&tock_revalidations);
+	/* Our reference on @b keeps @proc, which it references, alive. */
+	tock_process_work_done(proc, &proc->revalidations);
 	/* Release the reference taken in tock_buf_queue_revalidation(). */
 	tock_buf_put(b);
 }
@@ -153,26 +222,31 @@ static void tock_buf_queue_revalidation(struct tock_buf *b)
 	/* The last reference may be gone, the notifier not removed yet. */
 	if (!kref_get_unless_zero(&b->ref))
 		return;
-	atomic_inc(&tock_revalidations);
+	tock_process_work_queued(b->proc, &b->proc->revalidations);
 	if (!queue_work(tock_wq, &b->reval_work)) {
-		atomic_dec(&tock_revalidations);
+		/* Already queued: that pass will look again. */
+		tock_process_work_done(b->proc, &b->proc->revalidations);
 		tock_buf_put_async(b);
 	}
 }
 
 /**
- * tock_buf_sync_revalidations() - wait for queued buffer revalidations
+ * tock_buf_sync_revalidations() - wait for a process's buffer revalidations
+ * @proc: the process
  *
  * A process that forks, then commands a driver, must find its buffers
- * revalidated: system calls wait for revalidations before acting.
+ * revalidated: commands wait for the revalidations of the caller's own
+ * buffers, never for another process's, which may be waiting out that
+ * process's own driver accesses.
  *
- * Context: Process context, no tockallow lock held; sleeps only while a
- * revalidation is pending.
+ * Context: Process context, no tockallow lock held; sleeps only while one
+ * of @proc's revalidations is pending, and stops waiting on a fatal signal.
  */
-void tock_buf_sync_revalidations(void)
+void tock_buf_sync_revalidations(struct tock_process *proc)
 {
-	if (atomic_read(&tock_revalidations))
-		flush_workqueue(tock_wq);
+	/* Killed, the caller goes on: its command no longer matters. */
+	wait_event_killable(proc->work_wq,
+			    !atomic_read(&proc->revalidations));
 }
 
 /*
@@ -180,9 +254,10 @@ void tock_buf_sync_revalidations(void)
  * zapped or torn down, and waits for enters in flight so that munmap returns
  * only once no driver touches the old buffer.  What may be a huge-page
  * split only suspends the buffer until tock_buf_revalidate() has looked at
- * the range again.  The
- * notifier never unpins: the pages stay pinned until the last reference
- * goes.
+ * the range again.  When the mm itself goes (exit, or the old mm of an
+ * execve), the pages are unpinned and uncharged right away: a forked child
+ * or a receiver holding the file must not keep the dead process's memory
+ * pinned.  Otherwise the pages stay pinned until the last reference goes.
  */
 static bool tock_buf_invalidate(struct mmu_interval_notifier *sub,
 				const struct mmu_notifier_range *range,
@@ -196,10 +271,10 @@ static bool tock_buf_invalidate(struct mmu_interval_notifier *sub,
 	if (!tock_notifier_kills(range))
 		return true;
 
-	spin_lock_irqsave(&b->lock, flags);
+	raw_spin_lock_irqsave(&b->lock, flags);
 	/* The OOM reaper can't wait: let it retry later. */
 	if (!blockable && b->active) {
-		spin_unlock_irqrestore(&b->lock, flags);
+		raw_spin_unlock_irqrestore(&b->lock, flags);
 		return false;
 	}
 	tock_notifier_set_seq(sub, cur_seq);
@@ -209,12 +284,15 @@ static bool tock_buf_invalidate(struct mmu_interval_notifier *sub,
 		revalidate = b->suspect;
 	}
 	b->live = false;
-	spin_unlock_irqrestore(&b->lock, flags);
+	raw_spin_unlock_irqrestore(&b->lock, flags);
 
 	if (revalidate)
 		tock_buf_queue_revalidation(b);
 	if (blockable)
 		wait_event(b->idle, !READ_ONCE(b->active));
+	/* Dead for good and idle: nothing will read the pages again. */
+	if (range->event == MMU_NOTIFY_RELEASE)
+		tock_buf_release_pages(b);
 	return true;
 }
 
@@ -222,59 +300,31 @@ static const struct mmu_interval_notifier_ops tock_buf_notifier_ops = {
 	.invalidate = tock_buf_invalidate,
 };
 
-/* Pin every page of @b, in chunks; all or nothing. */
-static int tock_buf_pin(struct tock_buf *b, unsigned long start)
+/* Pin every page of @b, in chunks; on failure the caller releases them. */
+static int tock_buf_pin(struct tock_buf *b)
 {
 	unsigned int gup_flags = FOLL_LONGTERM | (b->writable ? FOLL_WRITE : 0);
-	unsigned long done = 0;
 	long ret;
 
-	while (done < b->npages) {
-		ret = pin_user_pages_fast(start + done * PAGE_SIZE,
-					  min(b->npages - done, TOCK_PIN_CHUNK),
-					  gup_flags, b->pages + done);
-		if (ret <= 0) {
-			unpin_user_pages(b->pages, done);
+	while (b->npinned < b->npages) {
+		ret = pin_user_pages_fast(b->first + b->npinned * PAGE_SIZE,
+					  min(b->npages - b->npinned,
+					      TOCK_PIN_CHUNK),
+					  gup_flags, b->pages + b->npinned);
+		if (ret <= 0)
 			return ret ? ret : -EFAULT;
-		}
-		done += ret;
+		b->npinned += ret;
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		cond_resched();
 	}
 	return 0;
 }
 
-/*
- * Pin the range and make @b live, unless the range was invalidated while we
- * pinned it (pinning itself may break COW or unshare a page); then pin again.
- */
-static int tock_buf_pin_live(struct tock_buf *b, unsigned long start)
-{
-	unsigned long seq;
-	int attempt, ret;
-
-	for (attempt = 0; attempt < TOCK_PIN_ATTEMPTS; attempt++) {
-		seq = tock_notifier_read_begin(&b->notifier);
-		ret = tock_buf_pin(b, start);
-		if (ret)
-			return ret;
-
-		spin_lock_irq(&b->lock);
-		if (!tock_notifier_read_retry(&b->notifier, seq)) {
-			b->live = true;
-			spin_unlock_irq(&b->lock);
-			return 0;
-		}
-		spin_unlock_irq(&b->lock);
-		unpin_user_pages(b->pages, b->npages);
-		if (fatal_signal_pending(current))
-			return -EINTR;
-	}
-	return -EAGAIN;
-}
-
 /* Give the pinned pages one contiguous kernel view. */
-static int tock_buf_map(struct tock_buf *b, unsigned long offset)
+static int tock_buf_map(struct tock_buf *b)
 {
+	unsigned long offset = untagged_addr(b->uaddr) - b->first;
 	void *base;
 
 	if (b->npages == 1 && !PageHighMem(b->pages[0])) {
@@ -290,8 +340,66 @@ static int tock_buf_map(struct tock_buf *b, unsigned long offset)
 }
 
 /**
+ * tock_buf_build() - charge and map a buffer's freshly pinned pages
+ * @b: the buffer, pinned but not live: no one else can reach it yet
+ *
+ * Context: Process context of the owning process; sleeps.
+ * Return: 0, or -ENOMEM over RLIMIT_MEMLOCK or without memory for the
+ * mapping; tock_buf_release_pages() undoes whatever was done.
+ */
+VISIBLE_IF_KUNIT int tock_buf_build(struct tock_buf *b)
+{
+	int ret;
+
+	KUNIT_STATIC_STUB_REDIRECT(tock_buf_build, b);
+	ret = tock_buf_account(b);
+	if (ret)
+		return ret;
+	return tock_buf_map(b);
+}
+EXPORT_SYMBOL_IF_KUNIT(tock_buf_build);
+
+/*
+ * Pin, charge and map the range, then make @b live, unless the range was
+ * invalidated meanwhile (pinning itself may break COW or unshare a page);
+ * then start again.  Until @live is set the notifier leaves @b alone, so
+ * a failure here is undone by the normal put.
+ */
+static int tock_buf_pin_live(struct tock_buf *b)
+{
+	unsigned long seq;
+	int attempt, ret;
+
+	for (attempt = 0; attempt < TOCK_PIN_ATTEMPTS; attempt++) {
+		seq = tock_notifier_read_begin(&b->notifier);
+		ret = tock_buf_pin(b);
+		if (!ret)
+			ret = tock_buf_build(b);
+		if (ret)
+			return ret;
+
+		raw_spin_lock_irq(&b->lock);
+		if (!tock_notifier_read_retry(&b->notifier, seq)) {
+			b->live = true;
+			raw_spin_unlock_irq(&b->lock);
+			return 0;
+		}
+		raw_spin_unlock_irq(&b->lock);
+		tock_buf_release_pages(b);
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
+	return -EAGAIN;
+}
+
+static void tock_buf_idle_work(struct irq_work *work)
+{
+	wake_up_all(&container_of(work, struct tock_buf, idle_work)->idle);
+}
+
+/**
  * tock_buf_create() - pin and account an allowed range
- * @mm: the process's mm, which must be current->mm
+ * @proc: the process, whose mm must be current->mm; the buffer references it
  * @uaddr: start as the process passed it (possibly tagged)
  * @len: length, not 0
  * @writable: pin for writing (read-write and userspace-readable allows)
@@ -302,13 +410,13 @@ static int tock_buf_map(struct tock_buf *b, unsigned long offset)
  * range is not entirely mapped with the needed access, is VM_IO/PFNMAP or
  * reaches kernel addresses; -ENOMEM over the size cap or RLIMIT_MEMLOCK or
  * out of memory; -EAGAIN if the range kept changing; -EINTR on a fatal
- * signal.
+ * signal.  Nothing stays pinned or charged on failure.
  */
-struct tock_buf *tock_buf_create(struct mm_struct *mm, u64 uaddr, u64 len,
-				 bool writable)
+struct tock_buf *tock_buf_create(struct tock_process *proc, u64 uaddr,
+				 u64 len, bool writable)
 {
 	unsigned long start = untagged_addr(uaddr);
-	unsigned long end, first;
+	unsigned long end, first, npages;
 	struct tock_buf *b;
 	int ret;
 
@@ -319,55 +427,47 @@ struct tock_buf *tock_buf_create(struct mm_struct *mm, u64 uaddr, u64 len,
 		return ERR_PTR(-EFAULT);
 	if (len > READ_ONCE(tock_max_buffer))
 		return ERR_PTR(-ENOMEM);
+	first = ALIGN_DOWN(start, PAGE_SIZE);
+	npages = (ALIGN(end, PAGE_SIZE) - first) >> PAGE_SHIFT;
+	/* Never less than one page per page: refuse before pinning. */
+	if (!tock_buf_may_charge(proc, npages))
+		return ERR_PTR(-ENOMEM);
 
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
 	if (!b)
 		return ERR_PTR(-ENOMEM);
+	b->pages = kvmalloc_array(npages, sizeof(*b->pages),
+				  GFP_KERNEL_ACCOUNT);
+	if (!b->pages) {
+		kfree(b);
+		return ERR_PTR(-ENOMEM);
+	}
 	kref_init(&b->ref);
-	spin_lock_init(&b->lock);
+	raw_spin_lock_init(&b->lock);
 	init_waitqueue_head(&b->idle);
+	init_irq_work(&b->idle_work, tock_buf_idle_work);
 	INIT_WORK(&b->reval_work, tock_buf_revalidate_work);
 	b->uaddr = uaddr;
 	b->len = len;
 	b->writable = writable;
-	first = ALIGN_DOWN(start, PAGE_SIZE);
 	b->first = first;
-	b->npages = (ALIGN(end, PAGE_SIZE) - first) >> PAGE_SHIFT;
-	b->mm = mm;
-	mmgrab(mm);
+	b->npages = npages;
+	b->proc = proc;
+	kref_get(&proc->ref);
 
-	b->pages = kvmalloc_array(b->npages, sizeof(*b->pages), GFP_KERNEL);
-	if (!b->pages) {
-		ret = -ENOMEM;
-		goto err_drop_mm;
-	}
-	ret = tock_buf_account(b);
-	if (ret)
-		goto err_free_pages;
-	ret = tock_notifier_insert(&b->notifier, mm, start, len,
+	/* From here on, the normal put undoes whatever was done. */
+	ret = tock_notifier_insert(&b->notifier, proc->mm, start, len,
 				   &tock_buf_notifier_ops);
 	if (ret)
-		goto err_unaccount;
+		goto err_put;
 	b->notifier_inserted = true;
-	ret = tock_buf_pin_live(b, first);
+	ret = tock_buf_pin_live(b);
 	if (ret)
-		goto err_remove_notifier;
-	ret = tock_buf_map(b, start - first);
-	if (ret)
-		goto err_unpin;
+		goto err_put;
 	return b;
 
-err_unpin:
-	unpin_user_pages(b->pages, b->npages);
-err_remove_notifier:
-	tock_notifier_remove(&b->notifier);
-err_unaccount:
-	tock_buf_unaccount(b);
-err_free_pages:
-	kvfree(b->pages);
-err_drop_mm:
-	mmdrop(mm);
-	kfree(b);
+err_put:
+	tock_buf_put(b);
 	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_IF_KUNIT(tock_buf_create);
@@ -385,11 +485,11 @@ bool tock_buf_access_begin(struct tock_buf *b)
 	unsigned long flags;
 	bool live;
 
-	spin_lock_irqsave(&b->lock, flags);
+	raw_spin_lock_irqsave(&b->lock, flags);
 	live = b->live;
 	if (live)
 		b->active++;
-	spin_unlock_irqrestore(&b->lock, flags);
+	raw_spin_unlock_irqrestore(&b->lock, flags);
 	return live;
 }
 EXPORT_SYMBOL_IF_KUNIT(tock_buf_access_begin);
@@ -405,10 +505,15 @@ void tock_buf_access_end(struct tock_buf *b)
 	unsigned long flags;
 	bool idle;
 
-	spin_lock_irqsave(&b->lock, flags);
+	raw_spin_lock_irqsave(&b->lock, flags);
 	idle = !--b->active;
-	spin_unlock_irqrestore(&b->lock, flags);
-	if (idle)
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	if (!idle)
+		return;
+	/* A wait queue's lock is a spinlock_t, which hard IRQ can't take. */
+	if (in_hardirq())
+		irq_work_queue(&b->idle_work);
+	else
 		wake_up_all(&b->idle);
 }
 EXPORT_SYMBOL_IF_KUNIT(tock_buf_access_end);
@@ -439,30 +544,34 @@ EXPORT_SYMBOL_IF_KUNIT(tock_buf_is_live);
 void tock_buf_kill(struct tock_buf *b)
 {
 	might_sleep();
-	spin_lock_irq(&b->lock);
+	raw_spin_lock_irq(&b->lock);
 	b->live = false;
 	b->suspect = false;
-	spin_unlock_irq(&b->lock);
+	raw_spin_unlock_irq(&b->lock);
 	wait_event(b->idle, !READ_ONCE(b->active));
 }
 EXPORT_SYMBOL_IF_KUNIT(tock_buf_kill);
 
-static void tock_buf_free(struct tock_buf *b)
+/* Free @b; @queued: the free was deferred, counted in the process. */
+static void tock_buf_free(struct tock_buf *b, bool queued)
 {
+	struct tock_process *proc = b->proc;
+
+	/* After this, no invalidation runs on @b and none is running. */
 	if (b->notifier_inserted)
 		tock_notifier_remove(&b->notifier);
-	if (b->vmap_base)
-		vunmap(b->vmap_base);
-	unpin_user_pages_dirty_lock(b->pages, b->npages, b->writable);
-	tock_buf_unaccount(b);
+	irq_work_sync(&b->idle_work);
+	tock_buf_release_pages(b);
 	kvfree(b->pages);
-	mmdrop(b->mm);
 	kfree(b);
+	if (queued)
+		tock_process_work_done(proc, &proc->frees);
+	tock_process_put(proc);
 }
 
 static void tock_buf_release(struct kref *ref)
 {
-	tock_buf_free(container_of(ref, struct tock_buf, ref));
+	tock_buf_free(container_of(ref, struct tock_buf, ref), false);
 }
 
 /**
@@ -480,7 +589,7 @@ EXPORT_SYMBOL_IF_KUNIT(tock_buf_put);
 
 static void tock_buf_release_work(struct work_struct *work)
 {
-	tock_buf_free(container_of(work, struct tock_buf, release_work));
+	tock_buf_free(container_of(work, struct tock_buf, release_work), true);
 }
 
 static void tock_buf_release_async(struct kref *ref)
@@ -488,6 +597,7 @@ static void tock_buf_release_async(struct kref *ref)
 	struct tock_buf *b = container_of(ref, struct tock_buf, ref);
 
 	/* Unpinning, vunmap() and notifier removal sleep: defer them. */
+	tock_process_work_queued(b->proc, &b->proc->frees);
 	INIT_WORK(&b->release_work, tock_buf_release_work);
 	queue_work(tock_wq, &b->release_work);
 }

@@ -21,6 +21,7 @@ static void tock_grant_free(struct tock_grant *g)
 	kfree(g->data);
 	/* The driver may be gone by now: only its module is still pinned. */
 	module_put(g->owner);
+	tock_process_work_done(g->proc, &g->proc->frees);
 	tock_process_put(g->proc);
 	kfree(g);
 }
@@ -35,6 +36,7 @@ static void tock_grant_release(struct kref *ref)
 	struct tock_grant *g = container_of(ref, struct tock_grant, ref);
 
 	/* The last put may come from a driver's timer: free from tock_wq. */
+	tock_process_work_queued(g->proc, &g->proc->frees);
 	INIT_WORK(&g->release_work, tock_grant_release_work);
 	queue_work(tock_wq, &g->release_work);
 }
@@ -48,7 +50,8 @@ static void tock_grant_release(struct kref *ref)
  * driver's grant_init.
  *
  * Context: Process context; sleeps.  Called with @proc->lock held, which
- * no reclaim path takes.
+ * no reclaim path takes.  Everything is charged to the memory cgroup of
+ * the caller, the process's owner.
  * Return: the grant with one reference, or ERR_PTR(-ENOMEM), or
  * ERR_PTR(-ENODEV) when the driver's module is going away, or grant_init's
  * error.
@@ -63,25 +66,27 @@ struct tock_grant *tock_grant_alloc(struct tock_process *proc,
 	lockdep_assert_held(&proc->lock);
 	if (!try_module_get(drv->owner))
 		return ERR_PTR(-ENODEV);
-	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
 	if (!g)
 		goto err_module_put;
 	for (kind = 0; kind < TOCK_ALLOW_KINDS; kind++) {
 		g->slots[kind] = kcalloc(drv->allow_counts[kind],
-					 sizeof(*g->slots[kind]), GFP_KERNEL);
+					 sizeof(*g->slots[kind]),
+					 GFP_KERNEL_ACCOUNT);
 		if (drv->allow_counts[kind] && !g->slots[kind])
 			goto err_free;
 	}
-	g->subs = kcalloc(drv->upcall_count, sizeof(*g->subs), GFP_KERNEL);
+	g->subs = kcalloc(drv->upcall_count, sizeof(*g->subs),
+			  GFP_KERNEL_ACCOUNT);
 	if (drv->upcall_count && !g->subs)
 		goto err_free;
 	if (drv->grant_size) {
-		g->data = kzalloc(drv->grant_size, GFP_KERNEL);
+		g->data = kzalloc(drv->grant_size, GFP_KERNEL_ACCOUNT);
 		if (!g->data)
 			goto err_free;
 	}
 	kref_init(&g->ref);
-	spin_lock_init(&g->lock);
+	raw_spin_lock_init(&g->lock);
 	g->alive = true;
 	g->drv = drv;
 	g->owner = drv->owner;
@@ -124,9 +129,9 @@ void tock_grant_teardown(struct tock_grant *g)
 	enum tock_allow_kind kind;
 	u32 i;
 
-	spin_lock_irq(&g->lock);
+	raw_spin_lock_irq(&g->lock);
 	g->alive = false;
-	spin_unlock_irq(&g->lock);
+	raw_spin_unlock_irq(&g->lock);
 
 	for (kind = 0; kind < TOCK_ALLOW_KINDS; kind++)
 		for (i = 0; i < g->drv->allow_counts[kind]; i++)
@@ -163,9 +168,9 @@ void tock_grant_swap_slot(struct tock_grant *g, enum tock_allow_kind kind,
 			  u32 num, struct tock_slot *slot)
 {
 	lockdep_assert_held(&g->proc->lock);
-	spin_lock_irq(&g->lock);
+	raw_spin_lock_irq(&g->lock);
 	swap(g->slots[kind][num], *slot);
-	spin_unlock_irq(&g->lock);
+	raw_spin_unlock_irq(&g->lock);
 }
 
 /**
@@ -233,7 +238,7 @@ static int tock_grant_buffer_get(struct tock_grant *g,
 
 	if (num >= g->drv->allow_counts[kind])
 		return -EINVAL;
-	spin_lock_irqsave(&g->lock, flags);
+	raw_spin_lock_irqsave(&g->lock, flags);
 	if (g->alive) {
 		*buf = g->slots[kind][num].buf;
 		if (*buf)
@@ -242,7 +247,7 @@ static int tock_grant_buffer_get(struct tock_grant *g,
 	} else {
 		ret = -ESRCH;
 	}
-	spin_unlock_irqrestore(&g->lock, flags);
+	raw_spin_unlock_irqrestore(&g->lock, flags);
 	return ret;
 }
 
@@ -381,11 +386,13 @@ EXPORT_SYMBOL_GPL(tock_ur_buffer_ref_put);
  * C counterpart of GrantKernelData::schedule_upcall().  The upcall takes the
  * function subscribed now; with none it is queued as a bare return value
  * that only yield-wait-for returns.  Delivered only when the process
- * yields.
+ * yields.  Never allocates: the entry comes from the process's own pool.
  *
- * Context: Any context, including hard IRQ; never sleeps.
+ * Context: Any context, hard IRQ included (on PREEMPT_RT too: only raw
+ * spinlocks are taken, and the wake-up leaves hard IRQ through an
+ * irq_work); never sleeps.
  * Return: 0; -EINVAL when @num is out of range; -ESRCH when the process has
- * ended; -EBUSY when its queue is full; -ENOMEM.
+ * ended; -EBUSY when its queue is full (TOCK_MAX_PENDING_UPCALLS).
  */
 int tock_grant_schedule_upcall(struct tock_grant *g, u32 num, u32 a0, u32 a1,
 			       u32 a2)
@@ -397,34 +404,34 @@ int tock_grant_schedule_upcall(struct tock_grant *g, u32 num, u32 a0, u32 a1,
 
 	if (num >= g->drv->upcall_count)
 		return -EINVAL;
-	up = kmalloc(sizeof(*up), GFP_ATOMIC);
-	if (!up)
-		return -ENOMEM;
-	up->driver = g->drv->num;
-	up->num = num;
-	up->args[0] = a0;
-	up->args[1] = a1;
-	up->args[2] = a2;
 
-	spin_lock_irqsave(&proc->upcall_lock, flags);
+	raw_spin_lock_irqsave(&proc->upcall_lock, flags);
+	up = list_first_entry_or_null(&proc->free_upcalls, struct tock_upcall,
+				      node);
 	if (proc->dead || !READ_ONCE(g->alive)) {
 		ret = -ESRCH;
-	} else if (proc->nr_upcalls >= TOCK_MAX_PENDING_UPCALLS) {
+	} else if (!up) {
 		ret = -EBUSY;
 	} else {
+		up->driver = g->drv->num;
+		up->num = num;
+		up->args[0] = a0;
+		up->args[1] = a1;
+		up->args[2] = a2;
 		up->upcall = g->subs[num].upcall;
 		up->userdata = g->subs[num].userdata;
-		list_add_tail(&up->node, &proc->upcalls);
+		list_move_tail(&up->node, &proc->upcalls);
 		proc->nr_upcalls++;
+		if (up->upcall)
+			proc->nr_calls++;
+		else
+			proc->nr_values++;
 	}
-	spin_unlock_irqrestore(&proc->upcall_lock, flags);
+	raw_spin_unlock_irqrestore(&proc->upcall_lock, flags);
 
-	if (ret) {
-		kfree(up);
-		return ret;
-	}
-	wake_up_interruptible_poll(&proc->upcall_wq, EPOLLIN | EPOLLRDNORM);
-	return 0;
+	if (!ret)
+		tock_process_wake(proc);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(tock_grant_schedule_upcall);
 

@@ -19,15 +19,19 @@ static ushort tock_dev_mode = 0666;
 module_param_named(mode, tock_dev_mode, ushort, 0444);
 MODULE_PARM_DESC(mode, "permissions of /dev/tock (default 0666)");
 
-/* Frees what drivers release from atomic context; flushed on close. */
+/*
+ * Frees what drivers release from atomic context and revalidates buffers
+ * after huge-page splits; nobody flushes it, closes wait for their own.
+ */
 struct workqueue_struct *tock_wq;
+EXPORT_SYMBOL_IF_KUNIT(tock_wq);
 
 static int tock_fops_open(struct inode *inode, struct file *file)
 {
 	struct tock_process *proc = tock_process_alloc();
 
-	if (!proc)
-		return -ENOMEM;
+	if (IS_ERR(proc))
+		return PTR_ERR(proc);
 	file->private_data = proc;
 	return nonseekable_open(inode, file);
 }
@@ -43,7 +47,7 @@ static __poll_t tock_fops_poll(struct file *file, poll_table *wait)
 	struct tock_process *proc = file->private_data;
 
 	poll_wait(file, &proc->upcall_wq, wait);
-	return tock_process_upcall_pending(proc) ? EPOLLIN | EPOLLRDNORM : 0;
+	return tock_process_poll_events(proc);
 }
 
 static int tock_ioctl_version(struct tock_process *proc, void __user *argp)

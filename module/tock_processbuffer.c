@@ -13,7 +13,7 @@
  * with an empty slice, as Tock does for a zero-length allow.
  */
 static bool tock_buffer_begin(struct tock_buf *buf, struct tock_grant *g,
-			      struct tock_process_byte **data, size_t *len)
+			      void **data, size_t *len)
 {
 	if (!g)
 		return false;
@@ -51,8 +51,8 @@ static const void __user *tock_buffer_ptr(struct tock_buf *buf)
 static int tock_buffer_enter(struct tock_buf *buf, struct tock_grant *g,
 			     tock_ro_enter_fn fn, void *ctx)
 {
-	struct tock_process_byte *data;
 	struct tock_ro_slice s;
+	void *data;
 	size_t len;
 	int ret;
 
@@ -74,8 +74,8 @@ static int tock_buffer_enter(struct tock_buf *buf, struct tock_grant *g,
 static int tock_buffer_mut_enter(struct tock_buf *buf, struct tock_grant *g,
 				 tock_rw_enter_fn fn, void *ctx)
 {
-	struct tock_process_byte *data;
 	struct tock_rw_slice s;
+	void *data;
 	size_t len;
 	int ret;
 
@@ -202,7 +202,8 @@ EXPORT_SYMBOL_GPL(tock_ur_buffer_ptr);
  *
  * Default buffer: refuses without calling @fn, as for a dead buffer.
  *
- * Context: Any context, including hard IRQ; never sleeps, and @fn must not.
+ * Context: Any context, hard IRQ included (on PREEMPT_RT too: only raw
+ * spinlocks are taken); never sleeps, and @fn must not.
  * Return: @fn's return value, or -ESRCH (Tock's NoSuchApp) when the buffer
  * is default or dead and @fn was not called.
  */
@@ -224,7 +225,8 @@ EXPORT_SYMBOL_GPL(tock_ro_buffer_enter);
  *
  * Default buffer: refuses without calling @fn, as for a dead buffer.
  *
- * Context: Any context, including hard IRQ; never sleeps, and @fn must not.
+ * Context: Any context, hard IRQ included (on PREEMPT_RT too: only raw
+ * spinlocks are taken); never sleeps, and @fn must not.
  * Return: @fn's return value, or -ESRCH when @fn was not called.
  */
 int tock_rw_buffer_enter(const struct tock_rw_buffer *b, tock_ro_enter_fn fn,
@@ -246,7 +248,8 @@ EXPORT_SYMBOL_GPL(tock_rw_buffer_enter);
  *
  * Default buffer: refuses without calling @fn, as for a dead buffer.
  *
- * Context: Any context, including hard IRQ; never sleeps, and @fn must not.
+ * Context: Any context, hard IRQ included (on PREEMPT_RT too: only raw
+ * spinlocks are taken); never sleeps, and @fn must not.
  * Return: @fn's return value, or -ESRCH when @fn was not called.
  */
 int tock_rw_buffer_mut_enter(const struct tock_rw_buffer *b,
@@ -265,7 +268,8 @@ EXPORT_SYMBOL_GPL(tock_rw_buffer_mut_enter);
  *
  * Default buffer: refuses without calling @fn, as for a dead buffer.
  *
- * Context: Any context, including hard IRQ; never sleeps, and @fn must not.
+ * Context: Any context, hard IRQ included (on PREEMPT_RT too: only raw
+ * spinlocks are taken); never sleeps, and @fn must not.
  * Return: @fn's return value, or -ESRCH when @fn was not called.
  */
 int tock_ur_buffer_enter(const struct tock_ur_buffer *b, tock_ro_enter_fn fn,
@@ -286,7 +290,8 @@ EXPORT_SYMBOL_GPL(tock_ur_buffer_enter);
  *
  * Default buffer: refuses without calling @fn, as for a dead buffer.
  *
- * Context: Any context, including hard IRQ; never sleeps, and @fn must not.
+ * Context: Any context, hard IRQ included (on PREEMPT_RT too: only raw
+ * spinlocks are taken); never sleeps, and @fn must not.
  * Return: @fn's return value, or -ESRCH when @fn was not called.
  */
 int tock_ur_buffer_mut_enter(const struct tock_ur_buffer *b,

@@ -4,23 +4,42 @@
  * yield system call that drains it.
  */
 #include <linux/export.h>
+#include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "tock_internal.h"
 
-static void tock_upcalls_free(struct list_head *list)
+/* Unqueue @up, counting it out, onto @to (a caller's list or the pool). */
+static void tock_upcall_unqueue(struct tock_process *proc,
+				struct tock_upcall *up, struct list_head *to)
+	__must_hold(&proc->upcall_lock)
 {
-	struct tock_upcall *up, *tmp;
-
-	list_for_each_entry_safe(up, tmp, list, node)
-		kfree(up);
+	lockdep_assert_held(&proc->upcall_lock);
+	list_move_tail(&up->node, to);
+	proc->nr_upcalls--;
+	if (up->upcall)
+		proc->nr_calls--;
+	else
+		proc->nr_values--;
 }
 
-/* Move the matching queued upcalls to @dropped, for freeing unlocked. */
+/* Give a dequeued entry back to the process's pool. */
+static void tock_upcall_free(struct tock_process *proc, struct tock_upcall *up)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&proc->upcall_lock, flags);
+	list_add(&up->node, &proc->free_upcalls);
+	raw_spin_unlock_irqrestore(&proc->upcall_lock, flags);
+}
+
+/*
+ * Return the matching queued upcalls to the pool.  With @calls_only, only
+ * those with a function to run: bare return values stay for yield-wait-for.
+ */
 static void __tock_process_drop_upcalls(struct tock_process *proc, u32 driver,
-					u32 num, bool all,
-					struct list_head *dropped)
+					u32 num, bool all, bool calls_only)
 	__must_hold(&proc->upcall_lock)
 {
 	struct tock_upcall *up, *tmp;
@@ -29,8 +48,9 @@ static void __tock_process_drop_upcalls(struct tock_process *proc, u32 driver,
 	list_for_each_entry_safe(up, tmp, &proc->upcalls, node) {
 		if (up->driver != driver || (!all && up->num != num))
 			continue;
-		list_move(&up->node, dropped);
-		proc->nr_upcalls--;
+		if (calls_only && !up->upcall)
+			continue;
+		tock_upcall_unqueue(proc, up, &proc->free_upcalls);
 	}
 }
 
@@ -41,18 +61,17 @@ static void __tock_process_drop_upcalls(struct tock_process *proc, u32 driver,
  * @num: upcall number, ignored when @all
  * @all: drop every upcall of @driver
  *
- * Context: Any context but hard IRQ; takes @proc->upcall_lock.
+ * Context: Any context; takes @proc->upcall_lock, a raw spinlock, for a
+ * walk of at most TOCK_MAX_PENDING_UPCALLS entries.
  */
 void tock_process_drop_upcalls(struct tock_process *proc, u32 driver, u32 num,
 			       bool all)
 {
 	unsigned long flags;
-	LIST_HEAD(dropped);
 
-	spin_lock_irqsave(&proc->upcall_lock, flags);
-	__tock_process_drop_upcalls(proc, driver, num, all, &dropped);
-	spin_unlock_irqrestore(&proc->upcall_lock, flags);
-	tock_upcalls_free(&dropped);
+	raw_spin_lock_irqsave(&proc->upcall_lock, flags);
+	__tock_process_drop_upcalls(proc, driver, num, all, false);
+	raw_spin_unlock_irqrestore(&proc->upcall_lock, flags);
 }
 
 /**
@@ -60,8 +79,9 @@ void tock_process_drop_upcalls(struct tock_process *proc, u32 driver, u32 num,
  * @proc: the calling process
  * @req: the request; its results are filled in
  *
- * Swaps the slot's (upcall, userdata) and drops the slot's queued upcalls,
- * as Tock does.
+ * Swaps the slot's (upcall, userdata) and drops the slot's queued upcalls
+ * that have a function to run; its queued bare return values stay for a
+ * later yield-wait-for, as Tock's remove_pending_upcalls() keeps them.
  *
  * Context: Process context of @proc's owner; sleeps.
  */
@@ -71,7 +91,6 @@ void tock_process_subscribe(struct tock_process *proc,
 	struct tock_subscription sub = { req->upcall, req->userdata };
 	struct tock_driver *drv;
 	struct tock_grant *g;
-	LIST_HEAD(dropped);
 	u32 status;
 
 	drv = tock_driver_get(req->driver);
@@ -92,13 +111,12 @@ void tock_process_subscribe(struct tock_process *proc,
 		goto fail_put;
 	}
 	/* One section: an upcall queued after the swap carries the new one. */
-	spin_lock_irq(&proc->upcall_lock);
+	raw_spin_lock_irq(&proc->upcall_lock);
 	swap(g->subs[req->subscribe_num], sub);
 	__tock_process_drop_upcalls(proc, req->driver, req->subscribe_num,
-				    false, &dropped);
-	spin_unlock_irq(&proc->upcall_lock);
+				    false, true);
+	raw_spin_unlock_irq(&proc->upcall_lock);
 	mutex_unlock(&proc->lock);
-	tock_upcalls_free(&dropped);
 	tock_driver_put(drv);
 
 	req->upcall = sub.upcall;
@@ -125,26 +143,23 @@ static struct tock_upcall *tock_upcall_dequeue(struct tock_process *proc,
 {
 	struct tock_upcall *up, *tmp, *found = NULL;
 	bool wait_for = req->mode == TOCK_YIELD_WAIT_FOR;
-	LIST_HEAD(dropped);
+	LIST_HEAD(taken);
 
-	spin_lock_irq(&proc->upcall_lock);
+	raw_spin_lock_irq(&proc->upcall_lock);
 	list_for_each_entry_safe(up, tmp, &proc->upcalls, node) {
 		if (wait_for) {
 			if (up->driver != req->driver ||
 			    up->num != req->subscribe_num)
 				continue;
 		} else if (!up->upcall) {
-			list_move(&up->node, &dropped);
-			proc->nr_upcalls--;
+			tock_upcall_unqueue(proc, up, &proc->free_upcalls);
 			continue;
 		}
-		list_del(&up->node);
-		proc->nr_upcalls--;
+		tock_upcall_unqueue(proc, up, &taken);
 		found = up;
 		break;
 	}
-	spin_unlock_irq(&proc->upcall_lock);
-	tock_upcalls_free(&dropped);
+	raw_spin_unlock_irq(&proc->upcall_lock);
 	return found;
 }
 
@@ -200,19 +215,29 @@ int tock_process_yield(struct tock_process *proc, struct tock_ioc_yield *req)
 		req->userdata = up->userdata;
 	}
 	memcpy(req->args, up->args, sizeof(req->args));
-	kfree(up);
+	tock_upcall_free(proc, up);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(tock_process_yield);
 
 /**
- * tock_process_upcall_pending() - whether poll() should report readable
+ * tock_process_poll_events() - what poll() reports for the process
  * @proc: the process
  *
+ * EPOLLIN while an upcall with a function to run is queued, so that a
+ * yield-wait after poll() does not block; EPOLLRDBAND while a bare return
+ * value is queued, which only yield-wait-for returns.
+ *
  * Context: Any context.
- * Return: true while an upcall (or bare return value) is queued.
+ * Return: the poll mask.
  */
-bool tock_process_upcall_pending(struct tock_process *proc)
+__poll_t tock_process_poll_events(struct tock_process *proc)
 {
-	return READ_ONCE(proc->nr_upcalls) != 0;
+	__poll_t events = 0;
+
+	if (READ_ONCE(proc->nr_calls))
+		events |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(proc->nr_values))
+		events |= EPOLLRDBAND;
+	return events;
 }

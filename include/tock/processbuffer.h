@@ -38,14 +38,22 @@
  * may write the memory concurrently, so every byte access is a single
  * non-torn load or store and copies use memcpy(); never build a struct view
  * over process memory.
+ *
+ * Getting a buffer from a grant, entering it, putting it and scheduling an
+ * upcall work in any context, hard IRQ included, on PREEMPT_RT too: they
+ * take only raw spinlocks, never allocate, and leave the wake-ups that
+ * hard IRQ context may not do to an irq_work.  An enter keeps the buffer's
+ * munmap, unallow and close waiting until it returns, so its function must
+ * be short: work on a large buffer one bounded chunk per enter.
  */
 
 /**
- * struct tock_process_byte - one byte of process memory
+ * struct tock_process_byte - one readable byte of process memory
  *
  * C counterpart of Tock's ReadableProcessByte.  Only ever reached through a
- * pointer returned by tock_ro_slice_at() or tock_rw_slice_at(), and only
- * while the enter call that produced the slice runs.
+ * pointer returned by tock_ro_slice_at(), and only while the enter call
+ * that produced the slice runs.  It names that one byte: pointer
+ * arithmetic from it reaches nothing the slice vouches for.
  */
 struct tock_process_byte {
 	/* private: */
@@ -53,7 +61,21 @@ struct tock_process_byte {
 };
 
 /**
- * tock_process_byte_get() - read one byte of process memory
+ * struct tock_process_cell - one writeable byte of process memory
+ *
+ * C counterpart of the Cell<u8> that Tock's WriteableProcessSlice indexes
+ * to.  Only ever reached through a pointer returned by tock_rw_slice_at(),
+ * and only while the mut_enter call that produced the slice runs.  It is
+ * a type of its own so that a byte of a read-only slice cannot be written:
+ * tock_process_byte_set() on a struct tock_process_byte does not compile.
+ */
+struct tock_process_cell {
+	/* private: */
+	u8 cell;
+};
+
+/**
+ * tock_process_byte_get() - read one byte of a readable slice
  * @b: the byte
  *
  * A single load: the process may be writing the byte at the same time.
@@ -67,13 +89,29 @@ static inline u8 tock_process_byte_get(const struct tock_process_byte *b)
 }
 
 /**
+ * tock_process_cell_get() - read one byte of a writeable slice
+ * @b: the byte
+ *
+ * A single load: the process may be writing the byte at the same time.
+ *
+ * Context: Any context, inside the mut_enter callback that produced @b.
+ * Return: the byte's value.
+ */
+static inline u8 tock_process_cell_get(const struct tock_process_cell *b)
+{
+	return READ_ONCE(b->cell);
+}
+
+/**
  * tock_process_byte_set() - write one byte of process memory
- * @b: the byte, from a writeable slice
+ * @b: the byte, from a writeable slice; a byte of a read-only slice has
+ *	another type, and passing it does not compile (the kernel builds
+ *	with -Werror=incompatible-pointer-types)
  * @val: the value to store
  *
  * Context: Any context, inside the mut_enter callback that produced @b.
  */
-static inline void tock_process_byte_set(struct tock_process_byte *b, u8 val)
+static inline void tock_process_byte_set(struct tock_process_cell *b, u8 val)
 {
 	WRITE_ONCE(b->cell, val);
 }
@@ -99,7 +137,7 @@ struct tock_ro_slice {
  */
 struct tock_rw_slice {
 	/* private: */
-	struct tock_process_byte *data;
+	struct tock_process_cell *data;
 	size_t len;
 };
 
@@ -171,7 +209,11 @@ static inline struct tock_rw_slice tock_rw_slice_from_kernel(void *p,
  */
 static inline struct tock_ro_slice tock_rw_slice_as_ro(const struct tock_rw_slice *s)
 {
-	return (struct tock_ro_slice){ .data = s->data, .len = s->len };
+	/* The same bytes, seen through the read-only type. */
+	return (struct tock_ro_slice){
+		.data = (const struct tock_process_byte *)s->data,
+		.len = s->len,
+	};
 }
 
 /**
@@ -203,7 +245,8 @@ static inline size_t tock_rw_slice_len(const struct tock_rw_slice *s)
  * @s: the slice
  * @i: index of the byte
  *
- * C counterpart of ProcessSliceIndex for a single index.
+ * C counterpart of ProcessSliceIndex for a single index.  The pointer
+ * names one byte, not a run: reach the next byte by its own index.
  *
  * Context: Any context.
  * Return: the byte, or NULL when @i is out of bounds.
@@ -219,10 +262,13 @@ tock_ro_slice_at(const struct tock_ro_slice *s, size_t i)
  * @s: the slice
  * @i: index of the byte
  *
+ * The pointer names one byte, not a run: reach the next byte by its own
+ * index.
+ *
  * Context: Any context.
  * Return: the byte, or NULL when @i is out of bounds.
  */
-static inline struct tock_process_byte *
+static inline struct tock_process_cell *
 tock_rw_slice_at(const struct tock_rw_slice *s, size_t i)
 {
 	return i < s->len ? &s->data[i] : NULL;
@@ -260,7 +306,7 @@ static inline int tock_ro_slice_get(const struct tock_ro_slice *s, size_t i,
 static inline int tock_rw_slice_set(const struct tock_rw_slice *s, size_t i,
 				    u8 val)
 {
-	struct tock_process_byte *b = tock_rw_slice_at(s, i);
+	struct tock_process_cell *b = tock_rw_slice_at(s, i);
 
 	if (!b)
 		return -ERANGE;
