@@ -192,6 +192,8 @@ struct tock_ioc_command {
  * Wait-for dequeues the oldest upcall for (@driver, @subscribe_num) and
  * returns its values without a function to run.  The waiting modes sleep
  * interruptibly and fail with EINTR on a signal, having dequeued nothing.
+ * poll() on the file reports POLLIN while an upcall with a function is
+ * queued and POLLRDBAND while a bare return value is.
  */
 struct tock_ioc_yield {
 	__u32 mode;

@@ -23,8 +23,11 @@ const char *tock_device_path(void);
 /*
  * tock_fd() - libtock's fd on the device, opened on first use.
  *
- * The fd is readable (POLLIN) while an upcall is queued.  After fork() the
- * child's libtock forgets the parent's fd and opens its own on first use.
+ * The fd is readable (POLLIN) while an upcall with a function to run is
+ * queued, so that yield() after poll() does not block, and reports
+ * POLLRDBAND while a bare return value waits for yield_wait_for().  After
+ * fork() the child's libtock forgets the parent's fd and opens its own on
+ * first use.
  *
  * Return: the fd, or -errno if the device cannot be opened.
  */

@@ -528,4 +528,108 @@ TEST_F(lifetime, two_processes_are_isolated)
 	}
 }
 
+/*
+ * In a child: open a Tock process, allow a read-write and a read-only
+ * buffer, and hand the file to a grandchild that keeps it open until
+ * @hold is closed by the test.  Returns 0 or the failed step.
+ */
+static int lt_child_allow_and_pass_on(size_t page, int hold)
+{
+	uint8_t *buf = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char byte;
+	int keep;
+
+	if (buf == MAP_FAILED)
+		return 1;
+	memset(buf, 7, 4 * page);
+	if (tock_fd() < 0)
+		return 2;
+	if (!allow_readwrite(TOCK_DRIVER_TEST, 0, buf, 2 * page).success ||
+	    !allow_readonly(TOCK_DRIVER_TEST, 0, buf + 2 * page,
+			    2 * page).success)
+		return 3;
+	/* libtock closes its own fd in a child: pass on a duplicate. */
+	keep = dup(tock_fd());
+	if (keep < 0)
+		return 4;
+	switch (fork()) {
+	case -1:
+		return 5;
+	case 0:
+		/* The grandchild holds the file until the test lets go. */
+		while (read(hold, &byte, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	default:
+		return 0;
+	}
+}
+
+TEST_F(lifetime, opener_exit_releases_pins_held_by_file)
+{
+	int status, hold[2];
+	pid_t pid;
+
+	if (!self->liveness)
+		SKIP(return, "kernel without MMU notifiers");
+	ASSERT_EQ(0, pipe(hold));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(hold[1]);
+		_exit(lt_child_allow_and_pass_on(self->page, hold[0]));
+	}
+	close(hold[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status)) {
+		TH_LOG("child failed at step %d", WEXITSTATUS(status));
+	}
+	/* The opener is gone, its file is not: the pins must be. */
+	lt_expect_pins_released(_metadata, self);
+	close(hold[1]);
+}
+
+TEST_F(lifetime, opener_exec_releases_pins)
+{
+	uint8_t *buf = lt_map(self, 2 * self->page, 1);
+	int status, sync[2];
+	char byte = 0;
+	pid_t pid;
+
+	if (!self->liveness)
+		SKIP(return, "kernel without MMU notifiers");
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, pipe2(sync, O_CLOEXEC));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(sync[0]);
+		if (tock_fd() < 0 ||
+		    !allow_readwrite(TOCK_DRIVER_TEST, 0, buf,
+				     2 * self->page).success)
+			_exit(1);
+		/* Without O_CLOEXEC, the file outlives the exec. */
+		if (dup(tock_fd()) < 0)
+			_exit(2);
+		if (write(sync[1], &byte, 1) != 1)
+			_exit(3);
+		execl("/bin/sleep", "sleep", "30", (char *)NULL);
+		_exit(4);
+	}
+	close(sync[1]);
+	/* One byte once allowed, then end of file once exec'd. */
+	EXPECT_EQ(1, read(sync[0], &byte, 1));
+	EXPECT_EQ(0, read(sync[0], &byte, 1));
+	close(sync[0]);
+	/* The exec dropped the old mm: its pins are gone with it. */
+	lt_expect_pins_released(_metadata, self);
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status)) {
+		TH_LOG("child failed at step %d", WEXITSTATUS(status));
+	}
+}
+
 TEST_HARNESS_MAIN

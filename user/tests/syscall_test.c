@@ -463,6 +463,50 @@ TEST_F(syscall, poll_readable_only_with_upcall)
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
 }
 
+TEST_F(syscall, poll_reports_bare_values_apart)
+{
+	struct pollfd pfd = { .fd = self->fd, .events = POLLIN | POLLRDBAND };
+	yield_waitfor_return_t ret;
+
+	/* Nothing subscribed: a bare value, which only yield-wait-for takes. */
+	ASSERT_TRUE(test_cmd_ok(TOCK_TEST_CMD_UPCALLS, 1, 15));
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_FALSE(pfd.revents & POLLIN) {
+		TH_LOG("POLLIN, yet a yield-wait would block");
+	}
+	EXPECT_TRUE(pfd.revents & POLLRDBAND);
+	ret = yield_wait_for(TOCK_DRIVER_TEST, TEST_UPCALL_FILL);
+	EXPECT_EQ(15, ret.data1);
+	pfd.revents = 0;
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+}
+
+TEST_F(syscall, subscribe_keeps_bare_return_values)
+{
+	yield_waitfor_return_t ret;
+
+	ASSERT_TRUE(test_cmd_ok(TOCK_TEST_CMD_UPCALLS, 2, 21));
+	/* Tock's subscribe removes only queued function calls. */
+	expect_subscribe(_metadata,
+			 subscribe(TOCK_DRIVER_TEST, 0, rec_upcall,
+				   &self->rec),
+			 NULL, NULL);
+	ret = yield_wait_for(TOCK_DRIVER_TEST, TEST_UPCALL_FILL);
+	EXPECT_EQ(0, ret.data0);
+	EXPECT_EQ(21, ret.data1);
+	ret = yield_wait_for(TOCK_DRIVER_TEST, TEST_UPCALL_FILL);
+	EXPECT_EQ(1, ret.data0);
+	EXPECT_EQ(21, ret.data1);
+	EXPECT_EQ(0, self->rec.calls);
+}
+
+TEST_F(syscall, command_zero_is_success_for_a_driver_without_its_own)
+{
+	syscall_return_t ret = command(TOCK_DRIVER_TEST, 0, 0, 0);
+
+	EXPECT_EQ(TOCK_SYSCALL_SUCCESS, ret.type);
+}
+
 TEST_F(syscall, poll_wakes_on_delayed_upcall)
 {
 	struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
