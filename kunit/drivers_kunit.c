@@ -2,13 +2,16 @@
 /*
  * KUnit suite tockallow_drivers: the sample drivers as a process reaches
  * them, through tock_process_allow(), tock_process_command() and
- * tock_process_yield(): the crc driver's vectors and refusals, a console
- * write, an rng fill, and the test driver's immediate and delayed buffer
- * accesses.  A case whose
- * driver module is not loaded is skipped.
+ * tock_process_yield(): the crc driver's vectors and refusals, console
+ * writes and reads (through /dev/tock-console, the UART's other end, when
+ * it can be opened), an rng fill, and the test driver's immediate and
+ * delayed buffer accesses.  A case whose driver module is not loaded is
+ * skipped.
  */
 #include <linux/crc32.h>
 #include <linux/delay.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/string.h>
@@ -26,8 +29,17 @@
 /* Console and rng (Tock's capsules/core console.rs and rng.rs). */
 #define TOCK_CONSOLE_ALLOW	1
 #define TOCK_CONSOLE_CMD_WRITE	1
+#define TOCK_CONSOLE_CMD_READ	2
+#define TOCK_CONSOLE_CMD_ABORT	3
+#define TOCK_CONSOLE_CMD_NONE	4
 #define TOCK_CONSOLE_UPCALL	1
+#define TOCK_CONSOLE_UPCALL_READ 2
 #define TOCK_CONSOLE_TEXT	"tockallow_kunit console write\n"
+#define TOCK_CONSOLE_INPUT	"kunit"
+#define TOCK_CONSOLE_INPUT_LEN	(sizeof(TOCK_CONSOLE_INPUT) - 1)
+/* Longer than the 4096 bytes the console once cut writes at. */
+#define TOCK_CONSOLE_LONG	(3 * PAGE_SIZE + 5)
+#define TOCK_CONSOLE_DEV	"/dev/tock-console"
 #define TOCK_RNG_CMD_GET	1
 #define TOCK_RNG_LEN		64
 /* Delay of the test driver's *_LATER commands, long enough to race. */
@@ -284,6 +296,183 @@ static void tock_console_write(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, args[0], len);
 	KUNIT_EXPECT_EQ(test, args[1], 0);
 	KUNIT_EXPECT_EQ(test, args[2], 0);
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(tock_console_fput, fput, struct file *);
+
+/*
+ * The console's other end, non-blocking and drained, closed when the test
+ * ends; NULL when there is no /dev to open it from.
+ */
+static struct file *tock_console_dev_open(struct kunit *test)
+{
+	struct file *f;
+	char buf[64];
+	loff_t pos = 0;
+
+	f = filp_open(TOCK_CONSOLE_DEV, O_RDWR | O_NONBLOCK, 0);
+	if (IS_ERR(f))
+		return NULL;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							tock_console_fput, f),
+			0);
+	while (kernel_read(f, buf, sizeof(buf), &pos) > 0)
+		;
+	return f;
+}
+
+/* The console's other end, or a skip. */
+static struct file *tock_console_dev(struct kunit *test)
+{
+	struct file *f = tock_console_dev_open(test);
+
+	if (!f)
+		kunit_skip(test, "cannot open " TOCK_CONSOLE_DEV);
+	return f;
+}
+
+static void tock_console_allow_read(struct kunit *test, u64 addr, u64 len)
+{
+	KUNIT_ASSERT_EQ(test, tock_drv_allow(test, TOCK_DRIVER_CONSOLE,
+					     TOCK_ALLOW_RW, TOCK_CONSOLE_ALLOW,
+					     addr, len),
+			TOCK_STATUS_SUCCESS);
+}
+
+static void tock_console_write_long(struct kunit *test)
+{
+	struct tock_kunit_env *env = test->priv;
+	struct file *dev;
+	loff_t pos = 0;
+	u32 args[3];
+	u8 *want, *got;
+
+	tock_drv_require(test, TOCK_DRIVER_CONSOLE);
+	dev = tock_console_dev_open(test);
+	KUNIT_ASSERT_EQ(test, tock_drv_allow(test, TOCK_DRIVER_CONSOLE,
+					     TOCK_ALLOW_RO, TOCK_CONSOLE_ALLOW,
+					     env->uaddr, TOCK_CONSOLE_LONG),
+			TOCK_STATUS_SUCCESS);
+	tock_drv_command_ok(test, TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_CMD_WRITE,
+			    TOCK_CONSOLE_LONG, 0);
+	tock_drv_wait_for(test, TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_UPCALL, args);
+	/* The whole length, not the first 4096 bytes. */
+	KUNIT_EXPECT_EQ(test, args[0], TOCK_CONSOLE_LONG);
+	if (!dev)
+		return;
+	want = tock_kunit_read_user(test, env->uaddr, TOCK_CONSOLE_LONG);
+	got = kunit_kzalloc(test, TOCK_CONSOLE_LONG + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_EXPECT_EQ(test, kernel_read(dev, got, TOCK_CONSOLE_LONG + 1,
+					  &pos),
+			TOCK_CONSOLE_LONG);
+	KUNIT_EXPECT_EQ(test, memcmp(got, want, TOCK_CONSOLE_LONG), 0);
+}
+
+static void tock_console_read_refused(struct kunit *test)
+{
+	struct tock_kunit_env *env = test->priv;
+	u32 args[3];
+
+	tock_drv_require(test, TOCK_DRIVER_CONSOLE);
+	/* Nothing allowed, then a length of 0: nothing to read into. */
+	tock_drv_expect_failure(test, TOCK_DRIVER_CONSOLE,
+				TOCK_CONSOLE_CMD_READ, 8, 0, TOCK_STATUS_SIZE);
+	tock_console_allow_read(test, env->uaddr, 8);
+	tock_drv_expect_failure(test, TOCK_DRIVER_CONSOLE,
+				TOCK_CONSOLE_CMD_READ, 0, 0, TOCK_STATUS_SIZE);
+	tock_drv_command_ok(test, TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_CMD_READ,
+			    8, 0);
+	tock_drv_expect_failure(test, TOCK_DRIVER_CONSOLE,
+				TOCK_CONSOLE_CMD_READ, 8, 0, TOCK_STATUS_BUSY);
+	tock_drv_command_ok(test, TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_CMD_ABORT,
+			    0, 0);
+	tock_drv_wait_for(test, TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_UPCALL_READ,
+			  args);
+	KUNIT_EXPECT_EQ(test, args[0], TOCK_STATUS_CANCEL);
+	KUNIT_EXPECT_EQ(test, args[1], 0);
+	/* Nothing left to abort: Success, and no upcall. */
+	tock_drv_command_ok(test, TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_CMD_ABORT,
+			    0, 0);
+	tock_drv_expect_failure(test, TOCK_DRIVER_CONSOLE,
+				TOCK_CONSOLE_CMD_NONE, 0, 0,
+				TOCK_STATUS_NOSUPPORT);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(env->proc->nr_upcalls), 0);
+}
+
+static void tock_console_read_typed_ahead(struct kunit *test)
+{
+	struct tock_kunit_env *env = test->priv;
+	struct file *dev;
+	loff_t pos = 0;
+	u32 args[3];
+
+	tock_drv_require(test, TOCK_DRIVER_CONSOLE);
+	dev = tock_console_dev(test);
+	KUNIT_ASSERT_EQ(test, kernel_write(dev, TOCK_CONSOLE_INPUT,
+					   TOCK_CONSOLE_INPUT_LEN, &pos),
+			TOCK_CONSOLE_INPUT_LEN);
+	/* One byte more allowed than read: it must stay untouched. */
+	tock_console_allow_read(test, env->uaddr, TOCK_CONSOLE_INPUT_LEN + 1);
+	tock_drv_command_ok(test, TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_CMD_READ,
+			    TOCK_CONSOLE_INPUT_LEN, 0);
+	tock_drv_wait_for(test, TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_UPCALL_READ,
+			  args);
+	KUNIT_EXPECT_EQ(test, args[0], TOCK_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, args[1], TOCK_CONSOLE_INPUT_LEN);
+	KUNIT_EXPECT_EQ(test, args[2], 0);
+	KUNIT_EXPECT_EQ(test, memcmp(tock_kunit_read_user(test, env->uaddr,
+							  TOCK_CONSOLE_INPUT_LEN),
+				     TOCK_CONSOLE_INPUT, TOCK_CONSOLE_INPUT_LEN),
+			0);
+	KUNIT_EXPECT_EQ(test, *tock_kunit_read_user(test, env->uaddr +
+						    TOCK_CONSOLE_INPUT_LEN, 1),
+			tock_kunit_pattern(TOCK_CONSOLE_INPUT_LEN));
+}
+
+static void tock_console_close_with_read_pending(struct kunit *test)
+{
+	struct tock_kunit_env *env = test->priv;
+	unsigned long next_buf = env->uaddr + PAGE_SIZE;
+	struct tock_process *next;
+	struct tock_ioc_allow allow = {
+		.driver = TOCK_DRIVER_CONSOLE,
+		.allow_num = TOCK_CONSOLE_ALLOW,
+		.addr = next_buf,
+		.size = TOCK_CONSOLE_INPUT_LEN,
+	};
+	struct tock_ioc_command cmd = {
+		.driver = TOCK_DRIVER_CONSOLE,
+		.command_num = TOCK_CONSOLE_CMD_READ,
+		.arg1 = TOCK_CONSOLE_INPUT_LEN,
+	};
+	u64 base = tock_kunit_pinned();
+	struct file *dev;
+	loff_t pos = 0;
+
+	tock_drv_require(test, TOCK_DRIVER_CONSOLE);
+	dev = tock_console_dev(test);
+	tock_console_allow_read(test, env->uaddr, PAGE_SIZE);
+	tock_drv_command_ok(test, TOCK_DRIVER_CONSOLE, TOCK_CONSOLE_CMD_READ,
+			    PAGE_SIZE, 0);
+	/* The read leaves the queue with its process; nothing stays pinned. */
+	tock_kunit_env_close(env);
+	tock_kunit_expect_pinned(test, base);
+
+	/* The next process's read is first in line and gets the input. */
+	next = tock_kunit_process(test);
+	tock_process_allow(next, TOCK_ALLOW_RW, &allow);
+	KUNIT_ASSERT_EQ(test, allow.status, TOCK_STATUS_SUCCESS);
+	tock_process_command(next, &cmd);
+	KUNIT_ASSERT_EQ(test, cmd.rtype, TOCK_RET_SUCCESS);
+	KUNIT_ASSERT_EQ(test, kernel_write(dev, TOCK_CONSOLE_INPUT,
+					   TOCK_CONSOLE_INPUT_LEN, &pos),
+			TOCK_CONSOLE_INPUT_LEN);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(next->nr_upcalls), 1);
+	KUNIT_EXPECT_EQ(test, memcmp(tock_kunit_read_user(test, next_buf,
+							  TOCK_CONSOLE_INPUT_LEN),
+				     TOCK_CONSOLE_INPUT, TOCK_CONSOLE_INPUT_LEN),
+			0);
 }
 
 static void tock_rng_fill(struct kunit *test)
@@ -560,7 +749,7 @@ static void tock_testdrv_close_with_timer_armed(struct kunit *test)
 			    0, 0);
 	/* The driver cancels its timers; everything is unpinned. */
 	tock_kunit_env_close(env);
-	KUNIT_EXPECT_EQ(test, tock_kunit_pinned(), base);
+	tock_kunit_expect_pinned(test, base);
 }
 
 static struct kunit_case tock_drivers_test_cases[] = {
@@ -571,6 +760,10 @@ static struct kunit_case tock_drivers_test_cases[] = {
 	KUNIT_CASE(tock_crc_compute_refused),
 	KUNIT_CASE(tock_crc_compute_busy),
 	KUNIT_CASE(tock_console_write),
+	KUNIT_CASE(tock_console_write_long),
+	KUNIT_CASE(tock_console_read_refused),
+	KUNIT_CASE(tock_console_read_typed_ahead),
+	KUNIT_CASE(tock_console_close_with_read_pending),
 	KUNIT_CASE(tock_rng_fill),
 	KUNIT_CASE(tock_testdrv_sum_now),
 	KUNIT_CASE(tock_testdrv_fill_now),

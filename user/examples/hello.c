@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hello: greet through Tock's console driver, which writes to the kernel
- * log with our pid, the asynchronous libtock-c way: subscribe, allow,
+ * hello: greet through Tock's console driver, whose output a reader of
+ * /dev/tock-console gets, the asynchronous libtock-c way: subscribe, allow,
  * command, then yield until the write-done upcall has run.
  *
  * Usage: hello [NAME]

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Synchronous console writes: allow, command, yield-wait-for, unallow. */
+/*
+ * Synchronous console writes and reads: allow, command, yield-wait-for,
+ * unallow.
+ */
 #ifndef LIBTOCKSYNC_CONSOLE_H
 #define LIBTOCKSYNC_CONSOLE_H
 
@@ -15,6 +18,13 @@ bool libtocksync_console_exists(void);
 /* Write @length bytes; *@written receives the count the driver reports. */
 returncode_t libtocksync_console_write(const uint8_t *buffer,
 				       uint32_t length, uint32_t *written);
+
+/*
+ * Read @length bytes, waiting until they have all arrived; *@read receives
+ * the count the driver reports.  Returns the read's status.
+ */
+returncode_t libtocksync_console_read(uint8_t *buffer, uint32_t length,
+				      uint32_t *read);
 
 #ifdef __cplusplus
 }

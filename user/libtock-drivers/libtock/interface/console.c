@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Asynchronous console writes over the console system calls. */
+/* Asynchronous console writes and reads over the console system calls. */
 #include "console.h"
 #include "syscalls/console_syscalls.h"
 
@@ -16,6 +16,17 @@ static void console_write_upcall(int written, int unused1, int unused2,
 	(void)unused1;
 	(void)unused2;
 	cb(RETURNCODE_SUCCESS, (uint32_t)written);
+}
+
+/* Upcall (status, bytes read, 0); userdata is the caller's callback. */
+static void console_read_upcall(int status, int count, int unused,
+				void *opaque)
+{
+	libtock_console_callback_read cb =
+		(libtock_console_callback_read)opaque;
+
+	(void)unused;
+	cb(tock_status_to_returncode((statuscode_t)status), (uint32_t)count);
 }
 
 bool libtock_console_exists(void)
@@ -36,4 +47,24 @@ returncode_t libtock_console_write(const uint8_t *buffer, uint32_t len,
 	if (ret != RETURNCODE_SUCCESS)
 		return ret;
 	return libtock_console_command_write((int)len);
+}
+
+returncode_t libtock_console_read(uint8_t *buffer, uint32_t len,
+				  libtock_console_callback_read cb)
+{
+	returncode_t ret;
+
+	ret = libtock_console_read_done_set_upcall(console_read_upcall,
+						   (void *)cb);
+	if (ret != RETURNCODE_SUCCESS)
+		return ret;
+	ret = libtock_console_set_readwrite_allow(buffer, len);
+	if (ret != RETURNCODE_SUCCESS)
+		return ret;
+	return libtock_console_command_read((int)len);
+}
+
+returncode_t libtock_console_abort_read(void)
+{
+	return libtock_console_command_abort_read();
 }

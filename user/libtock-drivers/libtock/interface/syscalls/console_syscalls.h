@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Console driver (0x1) system calls, as libtock-c names them: read-only
- * allow 1 holds the bytes to write, command 1 (length) writes them and
- * upcall 1 (status, bytes written, 0) reports completion.  Reading
- * (read-write allow 1, command 2, upcall 2) exists only where the kernel's
- * console driver supports it.
+ * Console driver (0x1) system calls, as libtock-c names them.  Writing:
+ * read-only allow 1 holds the bytes, command 1 (length) writes them and
+ * upcall 1 reports (bytes written, 0, 0), as Tock's console capsule sends
+ * it.  Reading: read-write allow 1 receives, command 2 (length) reads,
+ * command 3 aborts the read, and upcall 2 reports (status, bytes read, 0).
  */
 #ifndef LIBTOCK_CONSOLE_SYSCALLS_H
 #define LIBTOCK_CONSOLE_SYSCALLS_H
