@@ -249,7 +249,7 @@ static void tock_crc_compute_busy(struct kunit *test)
 	tock_crc_allow_vector(test, 0);
 	tock_drv_command_ok(test, TOCK_DRIVER_CRC, TOCK_CRC_CMD_COMPUTE, 0,
 			    TOCK_DRV_VECTOR_LEN);
-	/* The first request completes on a later tick: BUSY until then. */
+	/* BUSY until the first request's upcall is queued. */
 	cmd = tock_drv_command(test, TOCK_DRIVER_CRC, TOCK_CRC_CMD_COMPUTE, 1,
 			       TOCK_DRV_VECTOR_LEN);
 	tock_drv_wait_for(test, TOCK_DRIVER_CRC, 0, args);
