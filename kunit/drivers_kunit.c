@@ -236,6 +236,11 @@ static void tock_crc_compute_refused(struct kunit *test)
 				TOCK_DRV_VECTOR_LEN + 1, TOCK_STATUS_SIZE);
 	tock_drv_expect_failure(test, TOCK_DRIVER_CRC, TOCK_CRC_CMD_COMPUTE, 0,
 				U64_MAX, TOCK_STATUS_SIZE);
+	/* A CRC of nothing is refused, after the algorithm is checked. */
+	tock_drv_expect_failure(test, TOCK_DRIVER_CRC, TOCK_CRC_CMD_COMPUTE, 0,
+				0, TOCK_STATUS_SIZE);
+	tock_drv_expect_failure(test, TOCK_DRIVER_CRC, TOCK_CRC_CMD_COMPUTE,
+				TOCK_CRC_ALG_INVALID, 0, TOCK_STATUS_INVAL);
 	tock_drv_expect_failure(test, TOCK_DRIVER_CRC, 2, 0, 0,
 				TOCK_STATUS_NOSUPPORT);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(env->proc->nr_upcalls), 0);

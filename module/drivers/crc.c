@@ -216,7 +216,8 @@ static struct tock_command_ret tock_crc_request(struct tock_grant *g,
 		have = tock_ro_buffer_len(&ref.buffer);
 		tock_ro_buffer_ref_put(&ref);
 	}
-	if (len > have) {
+	/* A CRC of nothing is refused, as Tock's capsule does. */
+	if (!len || len > have) {
 		tock_crc_release(app);
 		return tock_ret_failure(TOCK_STATUS_SIZE);
 	}
