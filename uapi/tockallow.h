@@ -91,6 +91,14 @@
 #define TOCK_TEST_CMD_RETURN		7
 /* fill userspace-readable allow 0 with byte arg1 now: Success with u32 bytes */
 #define TOCK_TEST_CMD_FILL_UR_NOW	8
+/*
+ * from a workqueue, enter read-write allow 0 and stay inside for arg1 ms
+ * (at most 2000, else INVAL), busy-waiting with the access open, then
+ * upcall 0 (status, bytes, 0): a munmap or unallow of the buffer meanwhile
+ * waits until the hold ends.  CANCEL leaves it alone; closing the process
+ * waits for it.
+ */
+#define TOCK_TEST_CMD_HOLD_LATER	9
 
 /* Yield modes (TRD 104, section 4.1), in struct tock_ioc_yield.mode. */
 #define TOCK_YIELD_NO_WAIT		0

@@ -9,10 +9,12 @@
  * Whoever can open /dev/tock can drive it, so fills and sums are bounded
  * like the sample drivers' work: at most TOCK_TEST_STEP bytes per enter.
  * A delayed one takes its first step in the timer's softirq and the rest
- * from a work item that may reschedule between steps.
+ * from a work item that may reschedule between steps.  HOLD_LATER stays
+ * inside one enter on purpose, for up to TOCK_TEST_MAX_HOLD_MS.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/sched.h>
@@ -25,6 +27,9 @@
 
 /* Longest delay a delayed command accepts, in milliseconds. */
 #define TOCK_TEST_MAX_DELAY_MS	10000
+/* Longest HOLD_LATER, and the busy-wait it is made of, in milliseconds. */
+#define TOCK_TEST_MAX_HOLD_MS	2000
+#define TOCK_TEST_HOLD_STEP_MS	1
 /* Bytes one enter of a fill or sum covers. */
 #define TOCK_TEST_STEP		SZ_64K
 /* Bytes copied between process memory and the stack at a time. */
@@ -84,7 +89,7 @@ struct tock_test_req {
 struct tock_test_app {
 	struct tock_grant *g;		/* valid until process_exit returns */
 	/*
-	 * Protects the requests' @busy and @stop.  Each
+	 * Protects the requests' @busy and @stop, and @hold_busy.  Each
 	 * request queues its upcall and clears its busy flag under it, so a
 	 * new one is BUSY until the upcall is queued and accepted as soon as
 	 * the process can have seen it.  Taken in softirq by the timers.
@@ -92,6 +97,9 @@ struct tock_test_app {
 	spinlock_t lock;
 	struct tock_test_req fill;	/* FILL_LATER, upcall 0 */
 	struct tock_test_req sum;	/* SUM_LATER, upcall 1 */
+	struct work_struct hold_work;	/* HOLD_LATER, upcall 0 */
+	bool hold_busy;
+	u32 hold_ms;			/* written before hold_work is queued */
 };
 
 /* What a walk does at each step: which buffer, and how far. */
@@ -326,6 +334,39 @@ static void tock_test_sum_work(struct work_struct *work)
 	tock_test_req_end(app, &app->sum, TOCK_TEST_UPCALL_SUM, ret);
 }
 
+/* Busy-wait inside the enter: the access stays open, nothing sleeps. */
+static int tock_test_hold(const struct tock_rw_slice *s, void *ctx)
+{
+	u32 ms = *(u32 *)ctx, waited;
+
+	for (waited = 0; waited < ms; waited += TOCK_TEST_HOLD_STEP_MS)
+		mdelay(TOCK_TEST_HOLD_STEP_MS);
+	return tock_rw_slice_len(s);
+}
+
+static void tock_test_hold_work(struct work_struct *work)
+{
+	struct tock_test_app *app = container_of(work, struct tock_test_app,
+						 hold_work);
+	struct tock_rw_buffer_ref ref;
+	u32 ms = app->hold_ms;
+	int ret;
+
+	ret = tock_grant_rw_buffer_get(app->g, 0, &ref);
+	if (!ret) {
+		ret = tock_rw_buffer_mut_enter(&ref.buffer, tock_test_hold,
+					       &ms);
+		tock_rw_buffer_ref_put(&ref);
+	}
+	spin_lock_bh(&app->lock);
+	tock_grant_schedule_upcall(app->g, TOCK_TEST_UPCALL_FILL,
+				   ret < 0 ? tock_errno_to_status(ret) :
+					     TOCK_STATUS_SUCCESS,
+				   ret < 0 ? 0 : ret, 0);
+	app->hold_busy = false;
+	spin_unlock_bh(&app->lock);
+}
+
 static struct tock_command_ret tock_test_arm(struct tock_test_app *app,
 					     struct tock_test_req *req,
 					     u64 delay_ms, u8 byte)
@@ -342,6 +383,23 @@ static struct tock_command_ret tock_test_arm(struct tock_test_app *app,
 	tock_test_walk_init(&req->walk, byte);
 	mod_timer(&req->timer, jiffies + msecs_to_jiffies(delay_ms));
 	spin_unlock_bh(&app->lock);
+	return tock_ret_success();
+}
+
+static struct tock_command_ret tock_test_hold_later(struct tock_test_app *app,
+						    u64 ms)
+{
+	if (ms > TOCK_TEST_MAX_HOLD_MS)
+		return tock_ret_failure(TOCK_STATUS_INVAL);
+	spin_lock_bh(&app->lock);
+	if (app->hold_busy) {
+		spin_unlock_bh(&app->lock);
+		return tock_ret_failure(TOCK_STATUS_BUSY);
+	}
+	app->hold_busy = true;
+	app->hold_ms = ms;
+	spin_unlock_bh(&app->lock);
+	queue_work(system_unbound_wq, &app->hold_work);
 	return tock_ret_success();
 }
 
@@ -464,6 +522,8 @@ static struct tock_command_ret tock_test_command(struct tock_grant *g,
 		return tock_test_upcalls(g, arg1, arg2);
 	case TOCK_TEST_CMD_RETURN:
 		return tock_test_return(arg1, arg2);
+	case TOCK_TEST_CMD_HOLD_LATER:
+		return tock_test_hold_later(app, arg1);
 	default:
 		return tock_ret_failure(TOCK_STATUS_NOSUPPORT);
 	}
@@ -488,6 +548,7 @@ static int tock_test_grant_init(struct tock_grant *g)
 	INIT_WORK(&app->fill.work, tock_test_fill_work);
 	timer_setup(&app->sum.timer, tock_test_sum_timer, 0);
 	INIT_WORK(&app->sum.work, tock_test_sum_work);
+	INIT_WORK(&app->hold_work, tock_test_hold_work);
 	return 0;
 }
 
@@ -497,12 +558,15 @@ static void tock_test_process_exit(struct tock_grant *g)
 
 	/*
 	 * The timers queue the work items: shut them down first.  The
-	 * buffers are dead, so a running fill or sum ends at its next step.
+	 * buffers are dead, so a running fill or sum ends at its next step;
+	 * a running hold keeps its access open to its end, and the core's
+	 * teardown has already waited for that.
 	 */
 	timer_shutdown_sync(&app->fill.timer);
 	timer_shutdown_sync(&app->sum.timer);
 	cancel_work_sync(&app->fill.work);
 	cancel_work_sync(&app->sum.work);
+	cancel_work_sync(&app->hold_work);
 }
 
 static struct tock_driver tock_test_driver = {
