@@ -61,10 +61,11 @@
 #define TOCK_DRIVER_TEST		0xa0000
 
 /*
- * Commands of the test driver (TOCK_DRIVER_TEST).  It has read-only allows
- * 0-1, read-write allows 0-1, userspace-readable allow 0 and upcalls 0-1.
- * Read-write allow 1 refuses buffers larger than TOCK_TEST_RW1_MAX (SIZE).
- * Upcall status values are Tock status codes; an access to a dead buffer is
+ * Commands of the test driver (TOCK_DRIVER_TEST), a module built only on
+ * request (TOCK_TEST_DRIVER=1).  It has read-only allows 0-1, read-write
+ * allows 0-1, userspace-readable allow 0 and upcalls 0-1.  Read-write
+ * allow 1 refuses buffers larger than TOCK_TEST_RW1_MAX (SIZE).  Upcall
+ * status values are Tock status codes; an access to a dead buffer is
  * reported as TOCK_STATUS_CANCEL.  FILL_LATER and SUM_LATER take a delay
  * of at most 10000 ms (else INVAL).  Each delayed command answers BUSY
  * while one of its kind is pending, until that one's upcall is queued.

@@ -10,7 +10,8 @@
  * like the sample drivers' work: at most TOCK_TEST_STEP bytes per enter.
  * A delayed one takes its first step in the timer's softirq and the rest
  * from a work item that may reschedule between steps.  HOLD_LATER stays
- * inside one enter on purpose, for up to TOCK_TEST_MAX_HOLD_MS.
+ * inside one enter on purpose, for up to TOCK_TEST_MAX_HOLD_MS; that is
+ * one reason the module is only built when asked for (TOCK_TEST_DRIVER=1).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
