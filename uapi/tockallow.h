@@ -94,10 +94,10 @@
 #define TOCK_TEST_CMD_FILL_UR_NOW	8
 /*
  * from a workqueue, enter read-write allow 0 and stay inside for arg1 ms
- * (at most 2000, else INVAL), busy-waiting with the access open, then
- * upcall 0 (status, bytes, 0): a munmap or unallow of the buffer meanwhile
- * waits until the hold ends.  CANCEL leaves it alone; closing the process
- * waits for it.
+ * of CLOCK_MONOTONIC (at most 2000, else INVAL), busy-waiting with the
+ * access open, then upcall 0 (status, bytes, 0): a munmap or unallow of
+ * the buffer meanwhile waits until the hold ends.  CANCEL leaves it
+ * alone; closing the process waits for it.
  */
 #define TOCK_TEST_CMD_HOLD_LATER	9
 

@@ -17,6 +17,7 @@
 
 #include <linux/delay.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
@@ -335,12 +336,17 @@ static void tock_test_sum_work(struct work_struct *work)
 	tock_test_req_end(app, &app->sum, TOCK_TEST_UPCALL_SUM, ret);
 }
 
-/* Busy-wait inside the enter: the access stays open, nothing sleeps. */
+/*
+ * Busy-wait inside the enter: the access stays open, nothing sleeps.  The
+ * time is the monotonic clock's, which the process measures the hold by;
+ * mdelay() alone follows the delay loop, which a virtual machine's host
+ * can run at another pace.
+ */
 static int tock_test_hold(const struct tock_rw_slice *s, void *ctx)
 {
-	u32 ms = *(u32 *)ctx, waited;
+	ktime_t end = ktime_add_ms(ktime_get(), *(u32 *)ctx);
 
-	for (waited = 0; waited < ms; waited += TOCK_TEST_HOLD_STEP_MS)
+	while (ktime_before(ktime_get(), end))
 		mdelay(TOCK_TEST_HOLD_STEP_MS);
 	return tock_rw_slice_len(s);
 }
