@@ -4,7 +4,10 @@
 # userspace library and programs, and run the checks.
 #
 #   make [ARCH=x86_64|arm64] [KDIR=...]	modules, in build/$(ARCH)/mod
-#   make modules_install		install them (INSTALL_MOD_PATH=...)
+#   make modules_install		build and install them (INSTALL_MOD_PATH=...)
+#   make ... TOCK_TEST_DRIVER=1		also build (and install) tock_testdrv.ko,
+#					the test driver; scripts/vm-run and
+#					make check always ask for it
 #   make user				libtock, tests, examples: build/$(ARCH)/user
 #   make -s libtock-flags		flags to build a program against libtock
 #   make demo				boot QEMU and run the example programs
@@ -31,7 +34,8 @@ endif
 # Kernel 6.12 builds external modules in their source directory, so
 # scripts/build-modules builds from a copy of the sources per ARCH.
 BUILD_MODULES = scripts/build-modules --arch $(ARCH) --kdir "$(KDIR)" \
-	$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE))
+	$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE)) \
+	$(if $(filter 1,$(TOCK_TEST_DRIVER)),TOCK_TEST_DRIVER=1)
 
 .PHONY: all modules modules_install clean user libtock-flags demo bench check
 
@@ -40,7 +44,9 @@ all: modules
 modules:
 	@$(BUILD_MODULES) >/dev/null
 
-modules_install:
+# Built first, so that what is installed is what this make asked for and
+# not what an earlier build (with or without the test driver) left.
+modules_install: modules
 	@$(BUILD_MODULES) modules_install >/dev/null
 
 user:

@@ -248,6 +248,11 @@ static void tock_crc_compute_refused(struct kunit *test)
 				TOCK_DRV_VECTOR_LEN + 1, TOCK_STATUS_SIZE);
 	tock_drv_expect_failure(test, TOCK_DRIVER_CRC, TOCK_CRC_CMD_COMPUTE, 0,
 				U64_MAX, TOCK_STATUS_SIZE);
+	/* A CRC of nothing is refused, after the algorithm is checked. */
+	tock_drv_expect_failure(test, TOCK_DRIVER_CRC, TOCK_CRC_CMD_COMPUTE, 0,
+				0, TOCK_STATUS_SIZE);
+	tock_drv_expect_failure(test, TOCK_DRIVER_CRC, TOCK_CRC_CMD_COMPUTE,
+				TOCK_CRC_ALG_INVALID, 0, TOCK_STATUS_INVAL);
 	tock_drv_expect_failure(test, TOCK_DRIVER_CRC, 2, 0, 0,
 				TOCK_STATUS_NOSUPPORT);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(env->proc->nr_upcalls), 0);
@@ -261,7 +266,7 @@ static void tock_crc_compute_busy(struct kunit *test)
 	tock_crc_allow_vector(test, 0);
 	tock_drv_command_ok(test, TOCK_DRIVER_CRC, TOCK_CRC_CMD_COMPUTE, 0,
 			    TOCK_DRV_VECTOR_LEN);
-	/* The first request completes on a later tick: BUSY until then. */
+	/* BUSY until the first request's upcall is queued. */
 	cmd = tock_drv_command(test, TOCK_DRIVER_CRC, TOCK_CRC_CMD_COMPUTE, 1,
 			       TOCK_DRV_VECTOR_LEN);
 	tock_drv_wait_for(test, TOCK_DRIVER_CRC, 0, args);

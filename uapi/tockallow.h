@@ -61,11 +61,19 @@
 #define TOCK_DRIVER_TEST		0xa0000
 
 /*
- * Commands of the test driver (TOCK_DRIVER_TEST).  It has read-only allows
- * 0-1, read-write allows 0-1, userspace-readable allow 0 and upcalls 0-1.
- * Read-write allow 1 refuses buffers larger than TOCK_TEST_RW1_MAX (SIZE).
- * Upcall status values are Tock status codes; an access to a dead buffer is
- * reported as TOCK_STATUS_CANCEL.
+ * Commands of the test driver (TOCK_DRIVER_TEST), a module built only on
+ * request (TOCK_TEST_DRIVER=1).  It has read-only allows 0-1, read-write
+ * allows 0-1, userspace-readable allow 0 and upcalls 0-1.  Read-write
+ * allow 1 refuses buffers larger than TOCK_TEST_RW1_MAX (SIZE).  Upcall
+ * status values are Tock status codes; an access to a dead buffer is
+ * reported as TOCK_STATUS_CANCEL.  FILL_LATER and SUM_LATER take a delay
+ * of at most 10000 ms (else INVAL).  Each delayed command answers BUSY
+ * while one of its kind is pending, until that one's upcall is queued.
+ *
+ * Fills and sums cover the whole buffer, 64 KiB per access: a delayed one
+ * takes its first 64 KiB in the timer and the rest from a workqueue.  A
+ * buffer that dies (or that the slot no longer holds) before the last
+ * access ends the command with CANCEL and zero values.
  */
 #define TOCK_TEST_RW1_MAX		4096
 /* arg1 ms later, fill read-write allow 0 with byte arg2; upcall 0 (status, bytes, 0) */
@@ -76,7 +84,7 @@
 #define TOCK_TEST_CMD_SUM_NOW		3
 /* fill read-write allow 0 with byte arg1 now: Success with u32 bytes */
 #define TOCK_TEST_CMD_FILL_NOW		4
-/* cancel pending delayed work: Success, or Failure ALREADY if none */
+/* cancel pending FILL_LATER and SUM_LATER: Success (no upcall), or ALREADY */
 #define TOCK_TEST_CMD_CANCEL		5
 /* schedule arg1 upcalls on upcall 0 now, with values (i, arg2, 0) */
 #define TOCK_TEST_CMD_UPCALLS		6
@@ -84,6 +92,14 @@
 #define TOCK_TEST_CMD_RETURN		7
 /* fill userspace-readable allow 0 with byte arg1 now: Success with u32 bytes */
 #define TOCK_TEST_CMD_FILL_UR_NOW	8
+/*
+ * from a workqueue, enter read-write allow 0 and stay inside for arg1 ms
+ * of CLOCK_MONOTONIC (at most 2000, else INVAL), busy-waiting with the
+ * access open, then upcall 0 (status, bytes, 0): a munmap or unallow of
+ * the buffer meanwhile waits until the hold ends.  CANCEL leaves it
+ * alone; closing the process waits for it.
+ */
+#define TOCK_TEST_CMD_HOLD_LATER	9
 
 /* Yield modes (TRD 104, section 4.1), in struct tock_ioc_yield.mode. */
 #define TOCK_YIELD_NO_WAIT		0

@@ -4,13 +4,22 @@
  * (algorithm, length) computes a CRC over the first length bytes of
  * read-only allow 0, asynchronously; upcall 0 reports (status, result,
  * algorithm).  One request per process at a time (BUSY otherwise).
+ *
+ * Any user may ask for a CRC of a buffer as large as the core lets one
+ * allow pin, so a request runs on an unbound workqueue in bounded steps:
+ * each step enters the buffer once for one chunk, which bounds how long an
+ * enter runs and how long munmap or unallow of the buffer waits for it, and
+ * the worker may reschedule between steps.  A buffer that dies between
+ * steps ends the request at the next one.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/bitops.h>
 #include <linux/bitrev.h>
 #include <linux/crc32.h>
 #include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
 #include <tock/driver.h>
@@ -28,33 +37,61 @@ enum tock_crc_alg {
 #define TOCK_CRC16_POLY		0x1021
 #define TOCK_CRC16_INIT		0xffff
 /* Bytes copied out of process memory per CRC update. */
-#define TOCK_CRC_CHUNK		256
+#define TOCK_CRC_COPY		256
+/*
+ * Bytes one enter covers.  lib/crc32 runs at several bytes a cycle; the
+ * table-driven CRC-16 below does one byte per lookup, so it gets a quarter
+ * of the chunk for a step of about the same length.
+ */
+#define TOCK_CRC32_STEP		SZ_64K
+#define TOCK_CRC16_STEP		SZ_16K
 
 /* Per-process state (the grant). */
 struct tock_crc_app {
 	struct tock_grant *g;		/* valid until process_exit returns */
-	struct delayed_work work;
-	unsigned long busy;		/* bit 0: a request is in flight */
+	struct work_struct work;
+	/*
+	 * Protects @busy.  The worker queues its upcall and clears @busy
+	 * under it, so a new request is refused until the upcall is queued
+	 * and accepted once the process can have seen it.
+	 */
+	spinlock_t lock;
+	bool busy;			/* a request is in flight */
 	u32 alg;			/* written before @work is queued */
-	u32 len;
+	size_t len;
 };
 
+/* A request in progress, owned by the worker. */
 struct tock_crc_state {
 	u32 alg;
-	u32 len;		/* bytes to cover, from the buffer's start */
+	size_t off;		/* bytes covered so far */
+	size_t len;		/* bytes to cover, from the buffer's start */
 	u32 crc;
 };
 
-static u16 tock_crc16_ccitt(u16 crc, const u8 *p, size_t len)
-{
-	int bit;
+/* CRC-16-CCITT of one byte, MSB first: filled in by tock_crc_init(). */
+static u16 tock_crc16_table[256];
 
-	while (len--) {
-		crc ^= (u16)bitrev8(*p++) << 8;
+static void tock_crc16_table_init(void)
+{
+	unsigned int i, bit;
+	u16 crc;
+
+	for (i = 0; i < ARRAY_SIZE(tock_crc16_table); i++) {
+		crc = i << 8;
 		for (bit = 0; bit < 8; bit++)
 			crc = crc & 0x8000 ? (crc << 1) ^ TOCK_CRC16_POLY :
 					     crc << 1;
+		tock_crc16_table[i] = crc;
 	}
+}
+
+/* Tock's CRC-16-CCITT takes each input byte bit-reversed. */
+static u16 tock_crc16_ccitt(u16 crc, const u8 *p, size_t len)
+{
+	while (len--)
+		crc = (crc << 8) ^
+		      tock_crc16_table[(crc >> 8) ^ bitrev8(*p++)];
 	return crc;
 }
 
@@ -74,28 +111,39 @@ static void tock_crc_update(struct tock_crc_state *st, const u8 *p,
 	}
 }
 
-static int tock_crc_compute(const struct tock_ro_slice *s, void *ctx)
+/* One step: the next chunk of the request, in one enter. */
+static int tock_crc_step(const struct tock_ro_slice *s, void *ctx)
 {
 	struct tock_crc_state *st = ctx;
-	struct tock_ro_slice head, chunk;
+	struct tock_ro_slice part, chunk;
 	struct tock_ro_chunks it;
-	u8 copy[TOCK_CRC_CHUNK];
+	u8 copy[TOCK_CRC_COPY];
+	size_t n;
 
-	if (tock_ro_slice_sub(s, TOCK_RANGE_TO(st->len), &head))
+	n = min_t(size_t, st->len - st->off,
+		  st->alg == TOCK_CRC_16CCITT ? TOCK_CRC16_STEP :
+						TOCK_CRC32_STEP);
+	/* The slot may hold a shorter buffer than when the request came. */
+	if (tock_ro_slice_sub(s, TOCK_RANGE(st->off, st->off + n), &part))
 		return -EMSGSIZE;
 	/*
 	 * Copy before computing: the process may write the buffer while we
 	 * read it, and the CRC code may read a byte more than once.
 	 */
-	tock_ro_slice_chunks(&head, sizeof(copy), &it);
+	tock_ro_slice_chunks(&part, sizeof(copy), &it);
 	while (tock_ro_chunks_next(&it, &chunk)) {
 		tock_ro_slice_copy_to(&chunk, copy, tock_ro_slice_len(&chunk));
 		tock_crc_update(st, copy, tock_ro_slice_len(&chunk));
 	}
+	st->off += n;
 	return 0;
 }
 
-/* Run the request over read-only allow 0; 0 or -errno. */
+/*
+ * Run the request over read-only allow 0, one enter per step; 0 or -errno.
+ * The reference pins one buffer for the whole request, so a buffer that
+ * dies or is replaced between steps fails the next enter.
+ */
 static int tock_crc_run(struct tock_grant *g, struct tock_crc_state *st)
 {
 	struct tock_ro_buffer_ref ref;
@@ -105,7 +153,13 @@ static int tock_crc_run(struct tock_grant *g, struct tock_crc_state *st)
 	ret = tock_grant_ro_buffer_get(g, 0, &ref);
 	if (ret)
 		return ret;
-	ret = tock_ro_buffer_enter(&ref.buffer, tock_crc_compute, st);
+	for (;;) {
+		ret = tock_ro_buffer_enter(&ref.buffer, tock_crc_step, st);
+		if (ret || st->off == st->len)
+			break;
+		/* Between enters, with no access open. */
+		cond_resched();
+	}
 	tock_ro_buffer_ref_put(&ref);
 	if (st->alg != TOCK_CRC_16CCITT)
 		st->crc = ~st->crc;
@@ -114,14 +168,35 @@ static int tock_crc_run(struct tock_grant *g, struct tock_crc_state *st)
 
 static void tock_crc_work(struct work_struct *work)
 {
-	struct tock_crc_app *app = container_of(to_delayed_work(work),
-						struct tock_crc_app, work);
+	struct tock_crc_app *app = container_of(work, struct tock_crc_app,
+						work);
 	struct tock_crc_state st = { .alg = app->alg, .len = app->len };
 	int ret = tock_crc_run(app->g, &st);
 
-	clear_bit(0, &app->busy);
+	spin_lock(&app->lock);
 	tock_grant_schedule_upcall(app->g, 0, tock_errno_to_status(ret),
 				   ret ? 0 : st.crc, st.alg);
+	app->busy = false;
+	spin_unlock(&app->lock);
+}
+
+/* Mark a request in flight; false if one already is. */
+static bool tock_crc_claim(struct tock_crc_app *app)
+{
+	bool was_busy;
+
+	spin_lock(&app->lock);
+	was_busy = app->busy;
+	app->busy = true;
+	spin_unlock(&app->lock);
+	return !was_busy;
+}
+
+static void tock_crc_release(struct tock_crc_app *app)
+{
+	spin_lock(&app->lock);
+	app->busy = false;
+	spin_unlock(&app->lock);
 }
 
 static struct tock_command_ret tock_crc_request(struct tock_grant *g,
@@ -134,24 +209,22 @@ static struct tock_command_ret tock_crc_request(struct tock_grant *g,
 	/* Tock's order: the algorithm, then a request in flight, then size. */
 	if (alg >= TOCK_CRC_ALGS)
 		return tock_ret_failure(TOCK_STATUS_INVAL);
-	if (test_and_set_bit(0, &app->busy))
+	if (!tock_crc_claim(app))
 		return tock_ret_failure(TOCK_STATUS_BUSY);
 	have = 0;
 	if (!tock_grant_ro_buffer_get(g, 0, &ref)) {
 		have = tock_ro_buffer_len(&ref.buffer);
 		tock_ro_buffer_ref_put(&ref);
 	}
-	if (len > have) {
-		clear_bit(0, &app->busy);
+	/* A CRC of nothing is refused, as Tock's capsule does. */
+	if (!len || len > have) {
+		tock_crc_release(app);
 		return tock_ret_failure(TOCK_STATUS_SIZE);
 	}
 	app->alg = alg;
 	app->len = len;
-	/*
-	 * Compute on the next tick, as a CRC engine would finish later: the
-	 * request stays BUSY until then.
-	 */
-	queue_delayed_work(system_wq, &app->work, 1);
+	/* Unbound: a long request must not hold up a CPU's other work. */
+	queue_work(system_unbound_wq, &app->work);
 	return tock_ret_success();
 }
 
@@ -168,7 +241,8 @@ static int tock_crc_grant_init(struct tock_grant *g)
 	struct tock_crc_app *app = tock_grant_data(g);
 
 	app->g = g;
-	INIT_DELAYED_WORK(&app->work, tock_crc_work);
+	spin_lock_init(&app->lock);
+	INIT_WORK(&app->work, tock_crc_work);
 	return 0;
 }
 
@@ -176,7 +250,8 @@ static void tock_crc_process_exit(struct tock_grant *g)
 {
 	struct tock_crc_app *app = tock_grant_data(g);
 
-	cancel_delayed_work_sync(&app->work);
+	/* The buffers are dead: a running request ends at its next step. */
+	cancel_work_sync(&app->work);
 }
 
 static struct tock_driver tock_crc_driver = {
@@ -192,6 +267,7 @@ static struct tock_driver tock_crc_driver = {
 
 static int __init tock_crc_init(void)
 {
+	tock_crc16_table_init();
 	return tock_driver_register(&tock_crc_driver);
 }
 

@@ -3,7 +3,7 @@
  * driver_test: the sample drivers through libtock-c's own driver wrappers,
  * synchronous (libtock-sync: allow, command, yield-wait-for, nothing
  * subscribed) and asynchronous (subscribe, command, yield_for): CRC values
- * and errors, random bytes, console writes.
+ * and errors (in Tock's order), random bytes, console writes.
  */
 #define _GNU_SOURCE
 #include "kselftest_harness.h"
@@ -23,6 +23,9 @@
 #define CRC_BUSY_LEN	(1UL << 20)
 #define CRC_BUSY_ROUNDS	20
 #define CRC_CMD_REQUEST	1
+#define CRC_ALG_INVALID	3
+/* A CRC-16 request this long is still running a few commands later. */
+#define CRC_ORDER_LEN	(16UL << 20)
 #define RNG_BYTES	4
 #define RNG_ASYNC_BYTES	64
 #define CONSOLE_TEXT	"tockallow driver_test: console write\n"
@@ -210,6 +213,78 @@ TEST_F(drivers, crc_length_past_buffer_size)
 	EXPECT_EQ(RETURNCODE_ESIZE,
 		  libtock_crc_command_request(LIBTOCK_CRC_32,
 					      CRC_INPUT_LEN + 1));
+}
+
+/* Tock's capsule refuses a CRC of nothing: SIZE, and no upcall. */
+TEST_F(drivers, crc_zero_length_is_size)
+{
+	syscall_return_t ret;
+	size_t i;
+
+	if (!libtock_crc_exists())
+		SKIP(return, "no CRC driver");
+	ASSERT_EQ(RETURNCODE_SUCCESS,
+		  libtock_crc_set_readonly_allow((const uint8_t *)CRC_INPUT,
+						 CRC_INPUT_LEN));
+	for (i = 0; i < ARRAY_SIZE(crc_vectors); i++) {
+		ret = command(DRIVER_NUM_CRC, CRC_CMD_REQUEST,
+			      crc_vectors[i].alg, 0);
+		EXPECT_EQ(TOCK_SYSCALL_FAILURE, ret.type) {
+			TH_LOG("%s", crc_vectors[i].name);
+		}
+		EXPECT_EQ(TOCK_STATUSCODE_SIZE, ret.data[0]);
+	}
+	EXPECT_EQ(RETURNCODE_ESIZE,
+		  libtocksync_crc_compute((const uint8_t *)CRC_INPUT, 0,
+					  LIBTOCK_CRC_32, &(uint32_t){ 0 }));
+	/* The driver is free: a real request still works. */
+	ASSERT_EQ(RETURNCODE_SUCCESS,
+		  libtock_crc_set_readonly_allow((const uint8_t *)CRC_INPUT,
+						 CRC_INPUT_LEN));
+	ret = command(DRIVER_NUM_CRC, CRC_CMD_REQUEST, LIBTOCK_CRC_32,
+		      CRC_INPUT_LEN);
+	ASSERT_EQ(TOCK_SYSCALL_SUCCESS, ret.type);
+	EXPECT_EQ(crc_vectors[0].crc,
+		  yield_wait_for(DRIVER_NUM_CRC, 0).data1);
+}
+
+/*
+ * Tock's order of refusals: the algorithm (INVAL), then a request in
+ * flight (BUSY), then the length (SIZE, for 0 too).
+ */
+TEST_F(drivers, crc_refusals_in_tock_order)
+{
+	yield_waitfor_return_t done;
+	syscall_return_t ret;
+	void *buf;
+
+	if (!libtock_crc_exists())
+		SKIP(return, "no CRC driver");
+	buf = test_map(self->maps, CRC_ORDER_LEN, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE, -1);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(RETURNCODE_SUCCESS,
+		  libtock_crc_set_readonly_allow(buf, CRC_ORDER_LEN));
+	ret = command(DRIVER_NUM_CRC, CRC_CMD_REQUEST, CRC_ALG_INVALID, 0);
+	EXPECT_EQ(TOCK_STATUSCODE_INVAL, ret.data[0]);
+
+	/* Long enough to be in flight for the next few commands. */
+	ret = command(DRIVER_NUM_CRC, CRC_CMD_REQUEST, LIBTOCK_CRC_16CCITT,
+		      CRC_ORDER_LEN);
+	ASSERT_EQ(TOCK_SYSCALL_SUCCESS, ret.type);
+	ret = command(DRIVER_NUM_CRC, CRC_CMD_REQUEST, CRC_ALG_INVALID, 0);
+	EXPECT_EQ(TOCK_STATUSCODE_INVAL, ret.data[0]);
+	ret = command(DRIVER_NUM_CRC, CRC_CMD_REQUEST, LIBTOCK_CRC_32, 0);
+	EXPECT_EQ(TOCK_STATUSCODE_BUSY, ret.data[0]);
+	ret = command(DRIVER_NUM_CRC, CRC_CMD_REQUEST, LIBTOCK_CRC_32,
+		      CRC_ORDER_LEN + 1);
+	EXPECT_EQ(TOCK_STATUSCODE_BUSY, ret.data[0]);
+	done = yield_wait_for(DRIVER_NUM_CRC, 0);
+	EXPECT_EQ(TOCK_STATUSCODE_SUCCESS, done.data0);
+
+	ret = command(DRIVER_NUM_CRC, CRC_CMD_REQUEST, LIBTOCK_CRC_32, 0);
+	EXPECT_EQ(TOCK_SYSCALL_FAILURE, ret.type);
+	EXPECT_EQ(TOCK_STATUSCODE_SIZE, ret.data[0]);
 }
 
 TEST_F(drivers, rng_four_bytes_sync)

@@ -407,9 +407,6 @@ TEST_F(limits, open_files_bounded_per_user)
 	}
 }
 
-#ifndef TOCK_TEST_CMD_HOLD_LATER
-#define TOCK_TEST_CMD_HOLD_LATER	9
-#endif
 /* How long the other process's driver holds its buffer open. */
 #define HOLD_MS			1000
 /* What this process's command may take meanwhile (it takes ~0). */
