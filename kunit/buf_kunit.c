@@ -49,10 +49,14 @@ static struct tock_buf *tock_buf_get(struct kunit *test, unsigned long uaddr,
 	return b;
 }
 
-/* Byte @i of @b's kernel view, valid while an access is open. */
+/* Byte @i of @b through the direct map, valid while an access is open. */
 static struct tock_process_cell *tock_buf_byte(struct tock_buf *b, size_t i)
 {
-	return (struct tock_process_cell *)b->kaddr + i;
+	size_t off = untagged_addr(b->uaddr) - b->first + i;
+
+	if (b->kaddr)
+		return (struct tock_process_cell *)b->kaddr + i;
+	return page_address(b->pages[off >> PAGE_SHIFT]) + offset_in_page(off);
 }
 
 static void tock_buf_create_pins_and_maps(struct kunit *test)
@@ -63,7 +67,7 @@ static void tock_buf_create_pins_and_maps(struct kunit *test)
 	struct tock_buf *b;
 	size_t i;
 
-	/* Straddles a page boundary: two pages, one vmap()ed view. */
+	/* Straddles a page boundary: two pages, no mapping of its own. */
 	b = tock_buf_get(test, addr, TOCK_BUF_LEN, false);
 	KUNIT_EXPECT_TRUE(test, tock_buf_is_live(b));
 	KUNIT_EXPECT_EQ(test, b->len, TOCK_BUF_LEN);

@@ -12,6 +12,7 @@
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/sched.h>
 #include <linux/timer.h>
 
@@ -1173,6 +1174,82 @@ static void tock_ro_buffer_kill_waits_for_enter(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, calls, 0);
 }
 
+/**
+ * struct tock_pb_runs - what a walk of a slice's runs saw
+ * @runs: runs walked
+ * @len: bytes they covered
+ * @sum: sum of those bytes
+ */
+struct tock_pb_runs {
+	unsigned int runs;
+	size_t len;
+	u32 sum;
+};
+
+static int tock_pb_count_run(const void *p, size_t len, void *ctx)
+{
+	struct tock_pb_runs *r = ctx;
+	const u8 *b = p;
+	size_t i;
+
+	r->runs++;
+	r->len += len;
+	for (i = 0; i < len; i++)
+		r->sum += READ_ONCE(b[i]);
+	return 0;
+}
+
+static int tock_pb_walk_runs(const struct tock_ro_slice *s, void *ctx)
+{
+	return tock_ro_slice_walk_runs(s, tock_pb_count_run, ctx);
+}
+
+static void tock_ro_slice_runs_cover_buffer(struct kunit *test)
+{
+	struct tock_kunit_env *env = test->priv;
+	size_t len = 3 * PAGE_SIZE, i;
+	struct tock_ro_buffer_ref *ref;
+	struct tock_pb_runs r = {};
+	u32 sum = 0;
+
+	tock_kunit_allow_ok(env, TOCK_ALLOW_RO, 0, env->uaddr + TOCK_PB_OFF,
+			    len);
+	ref = tock_kunit_ro_get(test, env->grant, 0);
+	KUNIT_ASSERT_EQ(test, tock_ro_buffer_enter(&ref->buffer,
+						   tock_pb_walk_runs, &r), 0);
+	for (i = 0; i < len; i++)
+		sum += tock_kunit_pattern(TOCK_PB_OFF + i);
+	KUNIT_EXPECT_EQ(test, r.len, len);
+	KUNIT_EXPECT_EQ(test, r.sum, sum);
+	/* Four pages touched: at most one run each, at least one in all. */
+	KUNIT_EXPECT_GE(test, r.runs, 1);
+	KUNIT_EXPECT_LE(test, r.runs, 4);
+	tock_kunit_ro_put(test, ref);
+}
+
+static void tock_ro_slice_huge_page_is_one_run(struct kunit *test)
+{
+	struct tock_kunit_env *env = test->priv;
+	struct tock_ro_buffer_ref *ref;
+	struct tock_pb_runs r = {};
+	unsigned long start;
+
+	start = ALIGN(tock_kunit_map(test, 2 * PMD_SIZE,
+				     PROT_READ | PROT_WRITE), PMD_SIZE);
+	tock_kunit_fill_user(test, start, PMD_SIZE, 0);
+	tock_kunit_allow_ok(env, TOCK_ALLOW_RO, 1, start, PMD_SIZE);
+	ref = tock_kunit_ro_get(test, env->grant, 1);
+	if (!folio_test_large(page_folio(ref->buffer.buf->pages[0]))) {
+		tock_kunit_ro_put(test, ref);
+		kunit_skip(test, "no transparent huge page behind the range");
+	}
+	KUNIT_ASSERT_EQ(test, tock_ro_buffer_enter(&ref->buffer,
+						   tock_pb_walk_runs, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.len, PMD_SIZE);
+	KUNIT_EXPECT_EQ_MSG(test, r.runs, 1, "a huge page is one run");
+	tock_kunit_ro_put(test, ref);
+}
+
 static struct kunit_case tock_processbuffer_cases[] = {
 	KUNIT_CASE(tock_ro_buffer_default_refuses),
 	KUNIT_CASE(tock_ro_buffer_ref_put_default),
@@ -1196,6 +1273,8 @@ static struct kunit_case tock_processbuffer_cases[] = {
 			 tock_pb_chunks_gen_params),
 	KUNIT_CASE_PARAM(tock_rw_buffer_chunks_user_memory,
 			 tock_pb_chunks_gen_params),
+	KUNIT_CASE(tock_ro_slice_runs_cover_buffer),
+	KUNIT_CASE(tock_ro_slice_huge_page_is_one_run),
 	KUNIT_CASE(tock_ro_buffer_enter_from_timer),
 	KUNIT_CASE(tock_ro_buffer_enter_from_hardirq),
 	KUNIT_CASE_PARAM_ATTR(tock_ro_buffer_kill_waits_for_enter,

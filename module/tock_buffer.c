@@ -321,26 +321,27 @@ static int tock_buf_pin(struct tock_buf *b)
 	return 0;
 }
 
-/* Give the pinned pages one contiguous kernel view. */
+/*
+ * Slices reach the pinned pages through the direct map, so allowing maps
+ * nothing.  Only a kernel with HIGHMEM, whose pages may lack a permanent
+ * kernel address, gives a buffer one contiguous view at allow time.
+ */
 static int tock_buf_map(struct tock_buf *b)
 {
 	unsigned long offset = untagged_addr(b->uaddr) - b->first;
-	void *base;
 
-	if (b->npages == 1 && !PageHighMem(b->pages[0])) {
-		base = page_address(b->pages[0]);
-	} else {
-		b->vmap_base = vmap(b->pages, b->npages, VM_MAP, PAGE_KERNEL);
-		if (!b->vmap_base)
-			return -ENOMEM;
-		base = b->vmap_base;
-	}
-	b->kaddr = base + offset;
+	if (!IS_ENABLED(CONFIG_HIGHMEM))
+		return 0;
+	b->vmap_base = vmap(b->pages, b->npages, VM_MAP, PAGE_KERNEL);
+	if (!b->vmap_base)
+		return -ENOMEM;
+	b->kaddr = b->vmap_base + offset;
 	return 0;
 }
 
 /**
- * tock_buf_build() - charge and map a buffer's freshly pinned pages
+ * tock_buf_build() - charge a buffer's freshly pinned pages (and map them,
+ *	on HIGHMEM)
  * @b: the buffer, pinned but not live: no one else can reach it yet
  *
  * Context: Process context of the owning process; sleeps.

@@ -43,8 +43,8 @@ struct tock_buf {
 	unsigned int active;		/* enters in flight */
 	wait_queue_head_t idle;		/* woken when @active drops to 0 */
 	struct irq_work idle_work;	/* that wake-up, from hard IRQ */
-	void *kaddr;			/* kernel view of the first byte */
-	void *vmap_base;		/* vmap() of @pages, or NULL */
+	void *kaddr;			/* HIGHMEM only: view of the first byte */
+	void *vmap_base;		/* HIGHMEM only: vmap() of @pages */
 	size_t len;
 	u64 uaddr;			/* as the process passed it */
 	unsigned long first;		/* untagged start, page aligned */

@@ -4,28 +4,231 @@
  * (see include/tock/processbuffer.h for the liveness model).
  */
 #include <linux/export.h>
+#include <linux/mm.h>
 
 #include "tock_internal.h"
 
 /*
- * Open an access on @buf for a handle bound to @g.  A default handle (no
- * grant) or a dead buffer refuses; an empty slot of a live process enters
- * with an empty slice, as Tock does for a zero-length allow.
+ * Length of the physically contiguous run of pinned pages that starts at
+ * byte @off, at most @max: consecutive page frames are consecutive in the
+ * direct map, and every page of a huge page is.
+ */
+static size_t tock_slice_run(struct page *const *pages, size_t off,
+			     size_t max)
+{
+	size_t idx = off >> PAGE_SHIFT;
+	unsigned long pfn;
+	size_t n;
+
+	if (!pages)
+		return max;
+	n = PAGE_SIZE - offset_in_page(off);
+	pfn = page_to_pfn(pages[idx]);
+	while (n < max && page_to_pfn(pages[++idx]) == ++pfn)
+		n += PAGE_SIZE;
+	return min(n, max);
+}
+
+static void tock_slice_copy_out(struct page *const *pages, const void *kdata,
+				size_t off, void *dst, size_t len)
+{
+	size_t n;
+
+	while (len) {
+		n = tock_slice_run(pages, off, len);
+		memcpy(dst, __tock_slice_ptr(pages, kdata, off), n);
+		dst += n;
+		off += n;
+		len -= n;
+	}
+}
+
+static void tock_slice_copy_in(struct page *const *pages, void *kdata,
+			       size_t off, const void *src, size_t len)
+{
+	size_t n;
+
+	while (len) {
+		n = tock_slice_run(pages, off, len);
+		memcpy(__tock_slice_ptr(pages, kdata, off), src, n);
+		src += n;
+		off += n;
+		len -= n;
+	}
+}
+
+/**
+ * tock_ro_slice_copy_to_or_err() - copy a whole slice into kernel memory
+ * @s: the slice
+ * @dst: destination
+ * @len: size of @dst, which must equal the slice's length
+ *
+ * C counterpart of copy_to_slice_or_err().  Runs at memcpy() speed.
+ *
+ * Context: Any context.
+ * Return: 0, or -EMSGSIZE (Tock's SIZE) when @len differs from the
+ * slice's length, having copied nothing.
+ */
+int tock_ro_slice_copy_to_or_err(const struct tock_ro_slice *s, void *dst,
+				 size_t len)
+{
+	if (len != s->len)
+		return -EMSGSIZE;
+	tock_slice_copy_out(s->pages, s->kdata, s->off, dst, len);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(tock_ro_slice_copy_to_or_err);
+
+/**
+ * tock_ro_slice_copy_to() - copy a whole slice into kernel memory, strictly
+ * @s: the slice
+ * @dst: destination
+ * @len: size of @dst, which must equal the slice's length
+ *
+ * C counterpart of copy_to_slice(), which panics on a length mismatch; here
+ * a mismatch is a driver bug that warns once and copies nothing.
+ *
+ * Context: Any context.
+ * Return: 0, or -EINVAL on a length mismatch.
+ */
+int tock_ro_slice_copy_to(const struct tock_ro_slice *s, void *dst,
+			  size_t len)
+{
+	if (WARN_ON_ONCE(len != s->len))
+		return -EINVAL;
+	tock_slice_copy_out(s->pages, s->kdata, s->off, dst, len);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(tock_ro_slice_copy_to);
+
+/**
+ * tock_rw_slice_copy_from_or_err() - fill a whole slice from kernel memory
+ * @s: the slice
+ * @src: source
+ * @len: size of @src, which must equal the slice's length
+ *
+ * C counterpart of copy_from_slice_or_err().
+ *
+ * Context: Any context.
+ * Return: 0, or -EMSGSIZE (Tock's SIZE) when @len differs from the
+ * slice's length, having copied nothing.
+ */
+int tock_rw_slice_copy_from_or_err(const struct tock_rw_slice *s,
+				   const void *src, size_t len)
+{
+	if (len != s->len)
+		return -EMSGSIZE;
+	tock_slice_copy_in(s->pages, s->kdata, s->off, src, len);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(tock_rw_slice_copy_from_or_err);
+
+/**
+ * tock_rw_slice_copy_from() - fill a whole slice from kernel memory, strictly
+ * @s: the slice
+ * @src: source
+ * @len: size of @src, which must equal the slice's length
+ *
+ * C counterpart of copy_from_slice(): a mismatch warns once and copies
+ * nothing.
+ *
+ * Context: Any context.
+ * Return: 0, or -EINVAL on a length mismatch.
+ */
+int tock_rw_slice_copy_from(const struct tock_rw_slice *s, const void *src,
+			    size_t len)
+{
+	if (WARN_ON_ONCE(len != s->len))
+		return -EINVAL;
+	tock_slice_copy_in(s->pages, s->kdata, s->off, src, len);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(tock_rw_slice_copy_from);
+
+/**
+ * tock_ro_slice_walk_runs() - work on a readable slice's memory in place
+ * @s: the slice
+ * @fn: called with each physically contiguous run, in order
+ * @ctx: passed to @fn
+ *
+ * The runs cover the slice exactly; a transparent huge page is one run, a
+ * buffer of scattered small pages has one run per page.  @fn gets a kernel
+ * pointer to process memory, valid only while it runs, inside the enter
+ * that produced @s; the process may write those bytes meanwhile.
+ *
+ * Context: Any context, as the enter callback's; @fn must not sleep.
+ * Return: 0, or the first non-zero value @fn returned (the walk stops).
+ */
+int tock_ro_slice_walk_runs(const struct tock_ro_slice *s, tock_ro_run_fn fn,
+			    void *ctx)
+{
+	size_t off = s->off, len = s->len, n;
+	int ret;
+
+	while (len) {
+		n = tock_slice_run(s->pages, off, len);
+		ret = fn(__tock_slice_ptr(s->pages, s->kdata, off), n, ctx);
+		if (ret)
+			return ret;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(tock_ro_slice_walk_runs);
+
+/**
+ * tock_rw_slice_walk_runs() - work on a writeable slice's memory in place
+ * @s: the slice
+ * @fn: called with each physically contiguous run, in order
+ * @ctx: passed to @fn
+ *
+ * As tock_ro_slice_walk_runs(), with writeable runs.
+ *
+ * Context: Any context, as the mut_enter callback's; @fn must not sleep.
+ * Return: 0, or the first non-zero value @fn returned (the walk stops).
+ */
+int tock_rw_slice_walk_runs(const struct tock_rw_slice *s, tock_rw_run_fn fn,
+			    void *ctx)
+{
+	size_t off = s->off, len = s->len, n;
+	int ret;
+
+	while (len) {
+		n = tock_slice_run(s->pages, off, len);
+		ret = fn(__tock_slice_ptr(s->pages, s->kdata, off), n, ctx);
+		if (ret)
+			return ret;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(tock_rw_slice_walk_runs);
+
+/*
+ * Open an access on @buf for a handle bound to @g and describe its memory
+ * in @view (pages, offset, length): O(1) whatever the size.  A default
+ * handle (no grant) or a dead buffer refuses; an empty slot of a live
+ * process enters with an empty view, as Tock does for a zero-length allow.
  */
 static bool tock_buffer_begin(struct tock_buf *buf, struct tock_grant *g,
-			      void **data, size_t *len)
+			      struct tock_rw_slice *view)
 {
+	*view = (struct tock_rw_slice){};
 	if (!g)
 		return false;
-	if (!buf) {
-		*data = NULL;
-		*len = 0;
+	if (!buf)
 		return READ_ONCE(g->alive);
-	}
 	if (!tock_buf_access_begin(buf))
 		return false;
-	*data = buf->kaddr;
-	*len = buf->len;
+	if (buf->kaddr) {
+		view->kdata = buf->kaddr;
+	} else {
+		view->pages = buf->pages;
+		view->off = untagged_addr(buf->uaddr) - buf->first;
+	}
+	view->len = buf->len;
 	return true;
 }
 
@@ -51,21 +254,21 @@ static const void __user *tock_buffer_ptr(struct tock_buf *buf)
 static int tock_buffer_enter(struct tock_buf *buf, struct tock_grant *g,
 			     tock_ro_enter_fn fn, void *ctx)
 {
+	struct tock_rw_slice view;
 	struct tock_ro_slice s;
-	void *data;
-	size_t len;
 	int ret;
 
-	if (!tock_buffer_begin(buf, g, &data, &len))
+	if (!tock_buffer_begin(buf, g, &view))
 		return -ESRCH;
 	/*
 	 * SAFETY: tock_buffer_begin() found the buffer live and holds an
-	 * access open, so its pages are pinned and mapped at @data for @len
-	 * bytes until tock_buffer_end(); killing the buffer waits for us.
-	 * The process may write them concurrently, which the slice's byte
-	 * accessors and memcpy() tolerate.  The slice does not outlive @fn.
+	 * access open, so its pages stay pinned, and reachable through the
+	 * direct map (or the HIGHMEM vmap()), for the view's length until
+	 * tock_buffer_end(); killing the buffer waits for us.  The process
+	 * may write them concurrently, which the slice's byte accessors and
+	 * memcpy() tolerate.  The slice does not outlive @fn.
 	 */
-	s = tock_ro_slice_from_kernel(data, len);
+	s = tock_rw_slice_as_ro(&view);
 	ret = fn(&s, ctx);
 	tock_buffer_end(buf);
 	return ret;
@@ -75,22 +278,19 @@ static int tock_buffer_mut_enter(struct tock_buf *buf, struct tock_grant *g,
 				 tock_rw_enter_fn fn, void *ctx)
 {
 	struct tock_rw_slice s;
-	void *data;
-	size_t len;
 	int ret;
 
-	if (!tock_buffer_begin(buf, g, &data, &len))
+	if (!tock_buffer_begin(buf, g, &s))
 		return -ESRCH;
 	/*
 	 * SAFETY: tock_buffer_begin() found the buffer live and holds an
-	 * access open, so its pages are pinned (FOLL_WRITE, since only
-	 * read-write and userspace-readable buffers reach here) and mapped at
-	 * @data for @len bytes until tock_buffer_end(); killing the buffer
-	 * waits for us.  The process may access them concurrently, which the
-	 * slice's byte accessors and memcpy() tolerate.  The slice does not
-	 * outlive @fn.
+	 * access open, so its pages stay pinned (FOLL_WRITE, since only
+	 * read-write and userspace-readable buffers reach here) and
+	 * reachable for the slice's length until tock_buffer_end(); killing
+	 * the buffer waits for us.  The process may access them
+	 * concurrently, which the slice's byte accessors and memcpy()
+	 * tolerate.  The slice does not outlive @fn.
 	 */
-	s = tock_rw_slice_from_kernel(data, len);
 	ret = fn(&s, ctx);
 	tock_buffer_end(buf);
 	return ret;

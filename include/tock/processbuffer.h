@@ -10,6 +10,7 @@
 #include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/limits.h>
+#include <linux/mm.h>
 #include <linux/string.h>
 #include <linux/types.h>
 
@@ -125,7 +126,9 @@ static inline void tock_process_byte_set(struct tock_process_cell *b, u8 val)
  */
 struct tock_ro_slice {
 	/* private: */
-	const struct tock_process_byte *data;
+	struct page *const *pages;
+	const void *kdata;
+	size_t off;
 	size_t len;
 };
 
@@ -137,7 +140,9 @@ struct tock_ro_slice {
  */
 struct tock_rw_slice {
 	/* private: */
-	struct tock_process_cell *data;
+	struct page *const *pages;
+	void *kdata;
+	size_t off;
 	size_t len;
 };
 
@@ -164,6 +169,19 @@ struct tock_slice_range {
 #define TOCK_RANGE_TO(b)	((struct tock_slice_range){ 0, (b) })
 #define TOCK_RANGE_FULL		((struct tock_slice_range){ 0, TOCK_RANGE_END })
 
+/*
+ * Where byte @off of a slice's memory is: in kernel memory @kdata, or in
+ * the pinned pages, through the kernel's direct map (kernels with HIGHMEM
+ * keep a vmap() of every buffer and hand its slices out as @kdata).
+ */
+static inline void *__tock_slice_ptr(struct page *const *pages,
+				     const void *kdata, size_t off)
+{
+	if (!pages)
+		return (void *)kdata + off;
+	return page_address(pages[off >> PAGE_SHIFT]) + offset_in_page(off);
+}
+
 /**
  * tock_ro_slice_from_kernel() - a readable slice over kernel memory
  * @p: kernel memory
@@ -180,7 +198,7 @@ struct tock_slice_range {
 static inline struct tock_ro_slice tock_ro_slice_from_kernel(const void *p,
 							     size_t len)
 {
-	return (struct tock_ro_slice){ .data = p, .len = p ? len : 0 };
+	return (struct tock_ro_slice){ .kdata = p, .len = p ? len : 0 };
 }
 
 /**
@@ -197,7 +215,7 @@ static inline struct tock_ro_slice tock_ro_slice_from_kernel(const void *p,
 static inline struct tock_rw_slice tock_rw_slice_from_kernel(void *p,
 							     size_t len)
 {
-	return (struct tock_rw_slice){ .data = p, .len = p ? len : 0 };
+	return (struct tock_rw_slice){ .kdata = p, .len = p ? len : 0 };
 }
 
 /**
@@ -209,9 +227,8 @@ static inline struct tock_rw_slice tock_rw_slice_from_kernel(void *p,
  */
 static inline struct tock_ro_slice tock_rw_slice_as_ro(const struct tock_rw_slice *s)
 {
-	/* The same bytes, seen through the read-only type. */
 	return (struct tock_ro_slice){
-		.data = (const struct tock_process_byte *)s->data,
+		.pages = s->pages, .kdata = s->kdata, .off = s->off,
 		.len = s->len,
 	};
 }
@@ -254,7 +271,8 @@ static inline size_t tock_rw_slice_len(const struct tock_rw_slice *s)
 static inline const struct tock_process_byte *
 tock_ro_slice_at(const struct tock_ro_slice *s, size_t i)
 {
-	return i < s->len ? &s->data[i] : NULL;
+	return i < s->len ? __tock_slice_ptr(s->pages, s->kdata, s->off + i) :
+			    NULL;
 }
 
 /**
@@ -271,7 +289,8 @@ tock_ro_slice_at(const struct tock_ro_slice *s, size_t i)
 static inline struct tock_process_cell *
 tock_rw_slice_at(const struct tock_rw_slice *s, size_t i)
 {
-	return i < s->len ? &s->data[i] : NULL;
+	return i < s->len ? __tock_slice_ptr(s->pages, s->kdata, s->off + i) :
+			    NULL;
 }
 
 /**
@@ -344,7 +363,8 @@ static inline int tock_ro_slice_sub(const struct tock_ro_slice *s,
 
 	if (!__tock_range_resolve(r, s->len, &start, &end))
 		return -ERANGE;
-	out->data = s->data + start;
+	*out = *s;
+	out->off += start;
 	out->len = end - start;
 	return 0;
 }
@@ -366,94 +386,39 @@ static inline int tock_rw_slice_sub(const struct tock_rw_slice *s,
 
 	if (!__tock_range_resolve(r, s->len, &start, &end))
 		return -ERANGE;
-	out->data = s->data + start;
+	*out = *s;
+	out->off += start;
 	out->len = end - start;
 	return 0;
 }
 
-/**
- * tock_ro_slice_copy_to_or_err() - copy a whole slice into kernel memory
- * @s: the slice
- * @dst: destination
- * @len: size of @dst, which must equal the slice's length
- *
- * C counterpart of copy_to_slice_or_err().  Runs at memcpy() speed.
- *
- * Context: Any context.
- * Return: 0, or -EMSGSIZE (Tock's SIZE) when @len differs from the
- * slice's length, having copied nothing.
+/*
+ * Copies, one memcpy() per physically contiguous run of the slice (a
+ * transparent huge page is one run); see tock_processbuffer.c.
  */
-static inline int tock_ro_slice_copy_to_or_err(const struct tock_ro_slice *s,
-					       void *dst, size_t len)
-{
-	if (len != s->len)
-		return -EMSGSIZE;
-	memcpy(dst, s->data, len);
-	return 0;
-}
+int tock_ro_slice_copy_to_or_err(const struct tock_ro_slice *s, void *dst,
+				 size_t len);
+int tock_ro_slice_copy_to(const struct tock_ro_slice *s, void *dst,
+			  size_t len);
+int tock_rw_slice_copy_from_or_err(const struct tock_rw_slice *s,
+				   const void *src, size_t len);
+int tock_rw_slice_copy_from(const struct tock_rw_slice *s, const void *src,
+			    size_t len);
 
-/**
- * tock_ro_slice_copy_to() - copy a whole slice into kernel memory, strictly
- * @s: the slice
- * @dst: destination
- * @len: size of @dst, which must equal the slice's length
- *
- * C counterpart of copy_to_slice(), which panics on a length mismatch; here
- * a mismatch is a driver bug that warns once and copies nothing.
- *
- * Context: Any context.
- * Return: 0, or -EINVAL on a length mismatch.
+/*
+ * In-place access to the contiguous runs of a slice, for code that needs
+ * a pointer and a length (a CRC, a DMA descriptor): @fn is called with each
+ * run in order and may stop the walk by returning non-zero.  The process
+ * may write the bytes meanwhile, so @fn reads each byte at most once, the
+ * way memcpy() would, and never builds a struct view over them.
  */
-static inline int tock_ro_slice_copy_to(const struct tock_ro_slice *s,
-					void *dst, size_t len)
-{
-	if (WARN_ON_ONCE(len != s->len))
-		return -EINVAL;
-	memcpy(dst, s->data, len);
-	return 0;
-}
+typedef int (*tock_ro_run_fn)(const void *p, size_t len, void *ctx);
+typedef int (*tock_rw_run_fn)(void *p, size_t len, void *ctx);
 
-/**
- * tock_rw_slice_copy_from_or_err() - fill a whole slice from kernel memory
- * @s: the slice
- * @src: source
- * @len: size of @src, which must equal the slice's length
- *
- * C counterpart of copy_from_slice_or_err().
- *
- * Context: Any context.
- * Return: 0, or -EMSGSIZE (Tock's SIZE) when @len differs from the
- * slice's length, having copied nothing.
- */
-static inline int tock_rw_slice_copy_from_or_err(const struct tock_rw_slice *s,
-						 const void *src, size_t len)
-{
-	if (len != s->len)
-		return -EMSGSIZE;
-	memcpy(s->data, src, len);
-	return 0;
-}
-
-/**
- * tock_rw_slice_copy_from() - fill a whole slice from kernel memory, strictly
- * @s: the slice
- * @src: source
- * @len: size of @src, which must equal the slice's length
- *
- * C counterpart of copy_from_slice(): a mismatch warns once and copies
- * nothing.
- *
- * Context: Any context.
- * Return: 0, or -EINVAL on a length mismatch.
- */
-static inline int tock_rw_slice_copy_from(const struct tock_rw_slice *s,
-					  const void *src, size_t len)
-{
-	if (WARN_ON_ONCE(len != s->len))
-		return -EINVAL;
-	memcpy(s->data, src, len);
-	return 0;
-}
+int tock_ro_slice_walk_runs(const struct tock_ro_slice *s, tock_ro_run_fn fn,
+			    void *ctx);
+int tock_rw_slice_walk_runs(const struct tock_rw_slice *s, tock_rw_run_fn fn,
+			    void *ctx);
 
 /**
  * struct tock_ro_chunks - iterator over fixed-size pieces of a slice
@@ -499,9 +464,9 @@ static inline bool tock_ro_chunks_next(struct tock_ro_chunks *it,
 
 	if (!n)
 		return false;
-	chunk->data = it->rest.data;
+	*chunk = it->rest;
 	chunk->len = n;
-	it->rest.data += n;
+	it->rest.off += n;
 	it->rest.len -= n;
 	return true;
 }
@@ -549,9 +514,9 @@ static inline bool tock_rw_chunks_next(struct tock_rw_chunks *it,
 
 	if (!n)
 		return false;
-	chunk->data = it->rest.data;
+	*chunk = it->rest;
 	chunk->len = n;
-	it->rest.data += n;
+	it->rest.off += n;
 	it->rest.len -= n;
 	return true;
 }

@@ -36,8 +36,6 @@ enum tock_crc_alg {
 
 #define TOCK_CRC16_POLY		0x1021
 #define TOCK_CRC16_INIT		0xffff
-/* Bytes copied out of process memory per CRC update. */
-#define TOCK_CRC_COPY		256
 /*
  * Bytes one enter covers.  lib/crc32 runs at several bytes a cycle; the
  * table-driven CRC-16 below does one byte per lookup, so it gets a quarter
@@ -111,13 +109,18 @@ static void tock_crc_update(struct tock_crc_state *st, const u8 *p,
 	}
 }
 
+/* Fold one contiguous run of the buffer into the CRC, in place. */
+static int tock_crc_run_fold(const void *p, size_t len, void *ctx)
+{
+	tock_crc_update(ctx, p, len);
+	return 0;
+}
+
 /* One step: the next chunk of the request, in one enter. */
 static int tock_crc_step(const struct tock_ro_slice *s, void *ctx)
 {
 	struct tock_crc_state *st = ctx;
-	struct tock_ro_slice part, chunk;
-	struct tock_ro_chunks it;
-	u8 copy[TOCK_CRC_COPY];
+	struct tock_ro_slice part;
 	size_t n;
 
 	n = min_t(size_t, st->len - st->off,
@@ -127,14 +130,11 @@ static int tock_crc_step(const struct tock_ro_slice *s, void *ctx)
 	if (tock_ro_slice_sub(s, TOCK_RANGE(st->off, st->off + n), &part))
 		return -EMSGSIZE;
 	/*
-	 * Copy before computing: the process may write the buffer while we
-	 * read it, and the CRC code may read a byte more than once.
+	 * In place, run by run: every CRC here reads each byte once, so a
+	 * process writing the buffer meanwhile gets the CRC of what was read,
+	 * as with a copy, without the copy.
 	 */
-	tock_ro_slice_chunks(&part, sizeof(copy), &it);
-	while (tock_ro_chunks_next(&it, &chunk)) {
-		tock_ro_slice_copy_to(&chunk, copy, tock_ro_slice_len(&chunk));
-		tock_crc_update(st, copy, tock_ro_slice_len(&chunk));
-	}
+	tock_ro_slice_walk_runs(&part, tock_crc_run_fold, st);
 	st->off += n;
 	return 0;
 }
