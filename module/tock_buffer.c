@@ -434,15 +434,11 @@ struct tock_buf *tock_buf_create(struct tock_process *proc, u64 uaddr,
 	if (!tock_buf_may_charge(proc, npages))
 		return ERR_PTR(-ENOMEM);
 
-	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+	/* One allocation; pinning fills the page array, so leave it as is. */
+	b = kvmalloc(struct_size(b, pages, npages), GFP_KERNEL_ACCOUNT);
 	if (!b)
 		return ERR_PTR(-ENOMEM);
-	b->pages = kvmalloc_array(npages, sizeof(*b->pages),
-				  GFP_KERNEL_ACCOUNT);
-	if (!b->pages) {
-		kfree(b);
-		return ERR_PTR(-ENOMEM);
-	}
+	memset(b, 0, offsetof(struct tock_buf, pages));
 	kref_init(&b->ref);
 	raw_spin_lock_init(&b->lock);
 	init_waitqueue_head(&b->idle);
@@ -563,8 +559,7 @@ static void tock_buf_free(struct tock_buf *b, bool queued)
 		tock_notifier_remove(&b->notifier);
 	irq_work_sync(&b->idle_work);
 	tock_buf_release_pages(b);
-	kvfree(b->pages);
-	kfree(b);
+	kvfree(b);
 	if (queued)
 		tock_process_work_done(proc, &proc->frees);
 	tock_process_put(proc);

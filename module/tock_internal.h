@@ -48,7 +48,6 @@ struct tock_buf {
 	size_t len;
 	u64 uaddr;			/* as the process passed it */
 	unsigned long first;		/* untagged start, page aligned */
-	struct page **pages;
 	unsigned long npages;
 	unsigned long npinned;		/* leading @pages pinned, 0 once released */
 	unsigned long acct_pages;	/* charged to pinned_vm (and locked_vm) */
@@ -59,6 +58,7 @@ struct tock_buf {
 	struct mmu_interval_notifier notifier;
 	struct work_struct release_work; /* last put from atomic context */
 	struct work_struct reval_work;	/* holds a reference while queued */
+	struct page *pages[];		/* @npages, allocated with the buffer */
 };
 
 struct tock_buf *tock_buf_create(struct tock_process *proc, u64 uaddr,
