@@ -11,7 +11,8 @@
 #   make user				libtock, tests, examples: build/$(ARCH)/user
 #   make -s libtock-flags		flags to build a program against libtock
 #   make demo				boot QEMU and run the example programs
-#   make bench				allow against bare pinning, in QEMU
+#   make bench				allow against bare pinning, io_uring and
+#					memcpy, on the benchmark kernel in QEMU
 #   make check [CHECK_ARCHS=...]	every test, for x86_64 and arm64
 #   make clean
 
@@ -60,8 +61,7 @@ demo:
 	@scripts/demo $(ARCH)
 
 bench:
-	@scripts/vm-run --arch $(ARCH) \
-		--add "$$(scripts/build-user $(ARCH))/bench" -- ./bench/allow_bench
+	@scripts/bench $(ARCH)
 
 check:
 	@scripts/check $(CHECK_ARCHS)

@@ -101,6 +101,27 @@
  */
 #define TOCK_TEST_CMD_HOLD_LATER	9
 
+/*
+ * Commands of the benchmark driver (TOCK_DRIVER_BENCH), built only for
+ * "make bench".  It has read-write allow 0.  The timed ones answer Success
+ * with u64 nanoseconds, measured in the kernel.
+ */
+#define TOCK_DRIVER_BENCH		0xa0001
+/* pin_user_pages_fast(FOLL_LONGTERM | FOLL_WRITE) + unpin of [arg1, +arg2) */
+#define TOCK_BENCH_CMD_PIN		1
+/* nothing: Success, the floor of a command */
+#define TOCK_BENCH_CMD_NULL		2
+/* arg1 empty enters of read-write allow 0 */
+#define TOCK_BENCH_CMD_ENTER		3
+/*
+ * arg1 bytes at offset (arg2 >> 32) of read-write allow 0, (arg2 & 0xffffffff)
+ * times: copied out of the slice (COPY_OUT), into it (COPY_IN), or, for the
+ * baseline, between two kernel buffers with memcpy() (MEMCPY)
+ */
+#define TOCK_BENCH_CMD_COPY_OUT		4
+#define TOCK_BENCH_CMD_COPY_IN		5
+#define TOCK_BENCH_CMD_MEMCPY		6
+
 /* Yield modes (TRD 104, section 4.1), in struct tock_ioc_yield.mode. */
 #define TOCK_YIELD_NO_WAIT		0
 #define TOCK_YIELD_WAIT			1

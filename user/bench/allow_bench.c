@@ -1,149 +1,473 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * allow_bench: the cost of a tockallow allow + unallow cycle against a bare
- * pin_user_pages_fast(FOLL_LONGTERM | FOLL_WRITE) + unpin of the same
- * buffer, measured side by side in one boot through the kernel's gup_test
- * device (CONFIG_GUP_TEST).  Absolute times under emulation mean little;
- * the ratio is the result.
+ * allow_bench: what an allow costs next to what it must do anyway, side by
+ * side in one boot of the benchmark kernel, interleaved, median of rounds.
+ *
+ *  - allow + unallow against a bare pin_user_pages_fast(FOLL_LONGTERM |
+ *    FOLL_WRITE) + unpin of the same range (the benchmark driver's PIN
+ *    command), io_uring's IORING_REGISTER_BUFFERS + unregister and its
+ *    sparse-table IORING_REGISTER_BUFFERS_UPDATE set + clear, an empty
+ *    allow cycle (the system-call floor) and a replace cycle, for small
+ *    pages and transparent huge pages;
+ *  - an empty enter on a small and on a large buffer;
+ *  - slice copies out of and into an allowed buffer against memcpy()
+ *    between two kernel buffers of the same size, aligned and not;
+ *  - command + yield-no-wait against the version ioctl.
+ *
+ * Each result is printed as a table row and as a "csv," line.  Absolute
+ * times under emulation mean little; the ratios are the result.
  *
  *   allow_bench [ROUNDS]
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
+#include <linux/io_uring.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <gup_test.h>
 #include <tock.h>
-#include <tockallow.h>
+#include <tock_linux.h>
 
-#define GUP_TEST_PATH	"/sys/kernel/debug/gup_test"
-/* gup_test takes the kernel's FOLL_* bits: these are its ABI. */
-#define GUP_FOLL_WRITE		0x01
-#define GUP_FOLL_LONGTERM	0x100
-/*
- * A timed batch lasts at least this long: guest clocks may tick only every
- * few milliseconds under emulation.
- */
-#define BENCH_BATCH_US		200000.0
 #define BENCH_DEFAULT_ROUNDS	5
+#define BENCH_MAX_ROUNDS	31
+/* A timed batch lasts at least this long. */
+#define BENCH_BATCH_NS		20000000.0
+#define HUGE			(2UL << 20)
 
-static const size_t bench_pages[] = { 1, 16, 256, 4096 };
+static const size_t bench_sizes[] = {
+	4UL << 10, 64UL << 10, 256UL << 10, 1UL << 20, 4UL << 20,
+	16UL << 20, 64UL << 20,
+};
 
-static double bench_now_us(void)
+static const size_t copy_sizes[] = {
+	64, 4UL << 10, 64UL << 10, 1UL << 20, 16UL << 20,
+};
+/* The copies' buffer: the largest copy at offset 1 fits, huge pages back it. */
+#define COPY_BUF		(32UL << 20)
+
+static double bench_now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-/* Mean µs of one tockallow allow + unallow cycle, or a negative value. */
-static double bench_tock(void *buf, size_t len, int cycles)
-{
-	allow_rw_return_t ret;
-	double t0 = bench_now_us();
-	int i;
-
-	for (i = 0; i < cycles; i++) {
-		ret = allow_readwrite(TOCK_DRIVER_TEST, 0, buf, len);
-		if (!ret.success)
-			return -1;
-		ret = allow_readwrite(TOCK_DRIVER_TEST, 0, NULL, 0);
-		if (!ret.success)
-			return -1;
-	}
-	return (bench_now_us() - t0) / cycles;
-}
-
-/* Mean µs of one bare pin + unpin cycle through gup_test. */
-static double bench_gup(int fd, void *buf, size_t len, int cycles)
-{
-	struct gup_test gup;
-	double t0 = bench_now_us();
-	int i;
-
-	for (i = 0; i < cycles; i++) {
-		memset(&gup, 0, sizeof(gup));
-		gup.addr = (unsigned long)buf;
-		gup.size = len;
-		gup.nr_pages_per_call = len / getpagesize();
-		gup.gup_flags = GUP_FOLL_WRITE | GUP_FOLL_LONGTERM;
-		if (ioctl(fd, PIN_FAST_BENCHMARK, &gup))
-			return -1;
-	}
-	return (bench_now_us() - t0) / cycles;
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
 static int bench_cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
-	return (x > y) - (x < y);
+	return x < y ? -1 : x > y;
+}
+
+static double bench_median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), bench_cmp);
+	return v[n / 2];
+}
+
+/* One operation of a comparison: 0 or -1, on @ctx. */
+typedef int (*bench_op)(void *ctx);
+
+struct bench_range {
+	char *buf;
+	size_t len;
+	int ring;
+};
+
+/* What bench_map() mapped, to unmap it whole. */
+static char *bench_map_base;
+static size_t bench_map_len;
+
+static int op_allow(void *ctx)
+{
+	struct bench_range *r = ctx;
+
+	if (!allow_readwrite(TOCK_DRIVER_BENCH, 0, r->buf, r->len).success)
+		return -1;
+	return allow_readwrite(TOCK_DRIVER_BENCH, 0, NULL, 0).success ? 0 : -1;
+}
+
+static int op_empty(void *ctx)
+{
+	(void)ctx;
+	if (!allow_readwrite(TOCK_DRIVER_BENCH, 0, NULL, 0).success)
+		return -1;
+	return allow_readwrite(TOCK_DRIVER_BENCH, 0, NULL, 0).success ? 0 : -1;
+}
+
+/* Allow one half, then the other: each allow replaces the previous. */
+static int op_replace(void *ctx)
+{
+	struct bench_range *r = ctx;
+	size_t half = r->len / 2;
+
+	if (!allow_readwrite(TOCK_DRIVER_BENCH, 0, r->buf, half).success)
+		return -1;
+	return allow_readwrite(TOCK_DRIVER_BENCH, 0, r->buf + half,
+			       half).success ? 0 : -1;
+}
+
+/* A command with 64-bit arguments (libtock's command() takes ints). */
+static int bench_raw(uint32_t cmd, uint64_t arg1, uint64_t arg2,
+		     struct tock_ioc_command *c)
+{
+	*c = (struct tock_ioc_command){
+		.driver = TOCK_DRIVER_BENCH,
+		.command_num = cmd,
+		.arg1 = arg1,
+		.arg2 = arg2,
+	};
+	return tock_raw_command(tock_fd(), c) ? -1 : 0;
+}
+
+/* Success with u64 nanoseconds, as double; -1 otherwise. */
+static double bench_ns_of(const struct tock_ioc_command *c)
+{
+	if (c->rtype != TOCK_RET_SUCCESS_U64)
+		return -1;
+	return (double)c->data[0] + (double)c->data[1] * 4294967296.0;
+}
+
+static int op_pin(void *ctx)
+{
+	struct bench_range *r = ctx;
+	struct tock_ioc_command c;
+
+	if (bench_raw(TOCK_BENCH_CMD_PIN, (uintptr_t)r->buf, r->len, &c))
+		return -1;
+	return bench_ns_of(&c) < 0 ? -1 : 0;
+}
+
+static int uring_register(int ring, unsigned int op, void *arg,
+			  unsigned int nr)
+{
+	return syscall(__NR_io_uring_register, ring, op, arg, nr) < 0 ? -1 : 0;
+}
+
+static int op_uring_register(void *ctx)
+{
+	struct bench_range *r = ctx;
+	struct iovec iov = { r->buf, r->len };
+
+	if (uring_register(r->ring, IORING_REGISTER_BUFFERS, &iov, 1))
+		return -1;
+	return uring_register(r->ring, IORING_UNREGISTER_BUFFERS, NULL, 0);
+}
+
+static int uring_update(int ring, void *buf, size_t len)
+{
+	struct iovec iov = { buf, len };
+	struct io_uring_rsrc_update2 up = {
+		.data = (uintptr_t)&iov,
+		.nr = 1,
+	};
+
+	return uring_register(ring, IORING_REGISTER_BUFFERS_UPDATE, &up,
+			      sizeof(up));
+}
+
+static int op_uring_update(void *ctx)
+{
+	struct bench_range *r = ctx;
+
+	if (uring_update(r->ring, r->buf, r->len))
+		return -1;
+	return uring_update(r->ring, NULL, 0);
+}
+
+/* Mean ns of @op over a batch at least BENCH_BATCH_NS long. */
+static double bench_batch(bench_op op, void *ctx)
+{
+	double t0 = bench_now_ns(), t;
+	long n = 0;
+
+	do {
+		if (op(ctx))
+			return -1;
+		n++;
+		t = bench_now_ns() - t0;
+	} while (t < BENCH_BATCH_NS);
+	return t / n;
+}
+
+/* A bare pin is timed in the kernel: one command per pin, ns back. */
+static double bench_pin_kernel(struct bench_range *r)
+{
+	double t0 = bench_now_ns(), sum = 0, ns;
+	struct tock_ioc_command c;
+	long n = 0;
+
+	do {
+		if (bench_raw(TOCK_BENCH_CMD_PIN, (uintptr_t)r->buf, r->len,
+			      &c))
+			return -1;
+		ns = bench_ns_of(&c);
+		if (ns < 0)
+			return -1;
+		sum += ns;
+		n++;
+	} while (bench_now_ns() - t0 < BENCH_BATCH_NS);
+	return sum / n;
+}
+
+static int uring_setup_sparse(void)
+{
+	struct io_uring_params p = { 0 };
+	struct io_uring_rsrc_register reg = {
+		.nr = 1,
+		.flags = IORING_RSRC_REGISTER_SPARSE,
+	};
+	int ring = syscall(__NR_io_uring_setup, 4, &p);
+
+	if (ring < 0)
+		return -1;
+	if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_BUFFERS2,
+		    &reg, sizeof(reg)) < 0) {
+		close(ring);
+		return -1;
+	}
+	return ring;
+}
+
+/* Unmap what bench_map() mapped last. */
+static void bench_unmap(void)
+{
+	munmap(bench_map_base, bench_map_len);
+}
+
+static char *bench_map(size_t len, int huge)
+{
+	char *map = mmap(NULL, len + HUGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *buf;
+
+	if (map == MAP_FAILED)
+		return NULL;
+	bench_map_base = map;
+	bench_map_len = len + HUGE;
+	buf = (char *)(((uintptr_t)map + HUGE - 1) & ~(HUGE - 1));
+	madvise(buf, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	memset(buf, 1, len);
+	return buf;
+}
+
+static void bench_allow_sizes(int rounds, int huge)
+{
+	static const char *const names[] = {
+		"allow", "pin", "uring-reg", "uring-upd", "empty", "replace",
+	};
+	double v[6][BENCH_MAX_ROUNDS], med[6];
+	struct bench_range r;
+	size_t i;
+	int k, m, plain, sparse;
+
+	plain = syscall(__NR_io_uring_setup, 4,
+			&(struct io_uring_params){ 0 });
+	sparse = uring_setup_sparse();
+	printf("\n%s pages: µs per cycle (allow: two ioctls, pin: one), median of %d rounds\n",
+	       huge ? "transparent huge" : "4 KiB", rounds);
+	printf("%8s %9s %9s %9s %9s %9s %9s | %6s %6s %6s\n", "size", "allow",
+	       "pin", "uring-reg", "uring-upd", "empty", "replace", "/pin",
+	       "/reg", "/upd");
+	for (i = 0; i < sizeof(bench_sizes) / sizeof(bench_sizes[0]); i++) {
+		r.len = bench_sizes[i];
+		r.buf = bench_map(r.len, huge);
+		if (!r.buf)
+			continue;
+		for (k = 0; k < rounds; k++) {
+			v[0][k] = bench_batch(op_allow, &r);
+			v[1][k] = bench_batch(op_pin, &r);
+			r.ring = plain;
+			v[2][k] = plain < 0 ? -1 : bench_batch(op_uring_register,
+							       &r);
+			r.ring = sparse;
+			v[3][k] = sparse < 0 ? -1 : bench_batch(op_uring_update,
+								&r);
+			v[4][k] = bench_batch(op_empty, &r);
+			v[5][k] = bench_batch(op_replace, &r);
+		}
+		for (m = 0; m < 6; m++)
+			med[m] = bench_median(v[m], rounds) / 1000;
+		printf("%7zuK %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f | %6.2f %6.2f %6.2f\n",
+		       r.len >> 10, med[0], med[1], med[2], med[3], med[4],
+		       med[5], med[0] / med[1], med[0] / med[2],
+		       med[0] / med[3]);
+		for (m = 0; m < 6; m++)
+			printf("csv,allow,%s,%zu,%s,%.3f\n",
+			       huge ? "thp" : "4k", r.len, names[m], med[m]);
+		bench_unmap();
+	}
+	if (plain >= 0)
+		close(plain);
+	if (sparse >= 0)
+		close(sparse);
+}
+
+/* The kernel-timed pin alone, to tell the ioctl's own cost apart. */
+static void bench_pin_alone(int rounds)
+{
+	double v[BENCH_MAX_ROUNDS];
+	struct bench_range r;
+	int k;
+
+	r.len = 1UL << 20;
+	r.buf = bench_map(r.len, 0);
+	if (!r.buf)
+		return;
+	for (k = 0; k < rounds; k++)
+		v[k] = bench_pin_kernel(&r);
+	printf("\nbare pin + unpin of 1 MiB, timed in the kernel: %.1f µs\n",
+	       bench_median(v, rounds) / 1000);
+	printf("csv,pin-kernel,4k,%zu,pin,%.3f\n", r.len,
+	       bench_median(v, rounds) / 1000);
+	bench_unmap();
+}
+
+/* ns that one kernel-timed command reports. */
+static double bench_cmd_ns(uint32_t cmd, uint64_t arg1, uint64_t arg2)
+{
+	struct tock_ioc_command c;
+
+	if (bench_raw(cmd, arg1, arg2, &c))
+		return -1;
+	return bench_ns_of(&c);
+}
+
+static void bench_enter(int rounds)
+{
+	static const size_t lens[] = { 4UL << 10, 64UL << 20 };
+	double v[BENCH_MAX_ROUNDS], med[2];
+	char *buf;
+	size_t i;
+	int k;
+
+	for (i = 0; i < 2; i++) {
+		buf = bench_map(lens[i], 0);
+		if (!buf ||
+		    !allow_readwrite(TOCK_DRIVER_BENCH, 0, buf,
+				     lens[i]).success)
+			return;
+		for (k = 0; k < rounds; k++)
+			v[k] = bench_cmd_ns(TOCK_BENCH_CMD_ENTER, 100000, 0) /
+			       100000;
+		med[i] = bench_median(v, rounds);
+		if (!allow_readwrite(TOCK_DRIVER_BENCH, 0, NULL, 0).success)
+			return;
+		bench_unmap();
+		printf("csv,enter,4k,%zu,enter,%.3f\n", lens[i], med[i]);
+	}
+	printf("\nempty enter: %.1f ns on 4 KiB, %.1f ns on 64 MiB (%.2f)\n",
+	       med[0], med[1], med[1] / med[0]);
+}
+
+static void bench_copies(int rounds)
+{
+	static const char *const names[] = { "out", "in", "memcpy" };
+	static const uint32_t cmds[] = {
+		TOCK_BENCH_CMD_COPY_OUT, TOCK_BENCH_CMD_COPY_IN,
+		TOCK_BENCH_CMD_MEMCPY,
+	};
+	double v[3][BENCH_MAX_ROUNDS], med[3];
+	size_t i, len;
+	uint64_t reps;
+	int k, m, off;
+	char *buf;
+
+	buf = bench_map(COPY_BUF, 1);
+	if (!buf ||
+	    !allow_readwrite(TOCK_DRIVER_BENCH, 0, buf, COPY_BUF).success) {
+		fprintf(stderr, "allow_bench: cannot allow the copy buffer\n");
+		return;
+	}
+	printf("\nslice copies (THP buffer), ns per copy, median of %d rounds\n",
+	       rounds);
+	printf("%9s %4s %12s %12s %12s | %6s %6s\n", "size", "off", "out", "in",
+	       "memcpy", "mc/out", "mc/in");
+	for (i = 0; i < sizeof(copy_sizes) / sizeof(copy_sizes[0]); i++) {
+		len = copy_sizes[i];
+		reps = len >= (1UL << 20) ? 4 : (16UL << 20) / len;
+		if (reps > 100000)
+			reps = 100000;
+		for (off = 0; off <= 1; off++) {
+			for (k = 0; k < rounds; k++)
+				for (m = 0; m < 3; m++)
+					v[m][k] = bench_cmd_ns(cmds[m], len,
+							       (uint64_t)off << 32 |
+							       reps) / reps;
+			for (m = 0; m < 3; m++)
+				med[m] = bench_median(v[m], rounds);
+			printf("%9zu %4d %12.0f %12.0f %12.0f | %6.2f %6.2f\n",
+			       len, off, med[0], med[1], med[2],
+			       med[2] / med[0], med[2] / med[1]);
+			for (m = 0; m < 3; m++)
+				printf("csv,copy,off%d,%zu,%s,%.3f\n", off, len,
+				       names[m], med[m]);
+		}
+	}
+	if (!allow_readwrite(TOCK_DRIVER_BENCH, 0, NULL, 0).success)
+		fprintf(stderr, "allow_bench: unallow failed\n");
+	bench_unmap();
+}
+
+static int op_version(void *ctx)
+{
+	struct tock_ioc_version ver = { 0 };
+
+	(void)ctx;
+	return tock_raw_version(tock_fd(), &ver);
+}
+
+static int op_command_yield(void *ctx)
+{
+	(void)ctx;
+	if (command(TOCK_DRIVER_BENCH, TOCK_BENCH_CMD_NULL, 0, 0).type !=
+	    TOCK_SYSCALL_SUCCESS)
+		return -1;
+	yield_no_wait();
+	return 0;
+}
+
+static void bench_round_trip(int rounds)
+{
+	double v[2][BENCH_MAX_ROUNDS], med[2];
+	int k;
+
+	for (k = 0; k < rounds; k++) {
+		v[0][k] = bench_batch(op_command_yield, NULL);
+		v[1][k] = bench_batch(op_version, NULL);
+	}
+	med[0] = bench_median(v[0], rounds);
+	med[1] = bench_median(v[1], rounds);
+	printf("\ncommand + yield-no-wait: %.0f ns; version ioctl: %.0f ns (%.2f)\n",
+	       med[0], med[1], med[0] / med[1]);
+	printf("csv,roundtrip,-,0,command-yield,%.3f\n", med[0] / 1000);
+	printf("csv,roundtrip,-,0,null-ioctl,%.3f\n", med[1] / 1000);
 }
 
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : BENCH_DEFAULT_ROUNDS;
-	size_t page = getpagesize(), i;
-	double tock[64], gup[64], t;
-	int fd, r, cycles;
 
-	if (rounds < 1 || rounds > 64) {
-		fprintf(stderr, "usage: allow_bench [ROUNDS (1-64)]\n");
-		return 2;
-	}
-	fd = open(GUP_TEST_PATH, O_RDWR);
-	if (fd < 0) {
-		fprintf(stderr, "allow_bench: %s: %s (needs CONFIG_GUP_TEST)\n",
-			GUP_TEST_PATH, strerror(errno));
+	if (rounds < 1 || rounds > BENCH_MAX_ROUNDS)
+		rounds = BENCH_DEFAULT_ROUNDS;
+	if (!driver_exists(TOCK_DRIVER_BENCH)) {
+		fprintf(stderr, "allow_bench: no benchmark driver (tock_bench.ko)\n");
 		return 1;
 	}
-	if (!driver_exists(TOCK_DRIVER_TEST)) {
-		fprintf(stderr, "allow_bench: no test driver\n");
-		return 1;
-	}
-
-	printf("%10s %14s %14s %8s\n", "pages", "allow us/cycle",
-	       "pin us/cycle", "ratio");
-	for (i = 0; i < sizeof(bench_pages) / sizeof(bench_pages[0]); i++) {
-		size_t len = bench_pages[i] * page;
-		void *buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (buf == MAP_FAILED)
-			return 1;
-		memset(buf, 1, len);
-		/* Warm both paths and size the batch on the faster one. */
-		bench_tock(buf, len, 1);
-		for (cycles = 1; ; cycles *= 2) {
-			t = bench_gup(fd, buf, len, cycles);
-			if (t < 0 || t * cycles >= BENCH_BATCH_US)
-				break;
-		}
-		/* Alternate the two so that drift hits both alike. */
-		for (r = 0; r < rounds; r++) {
-			tock[r] = bench_tock(buf, len, cycles);
-			gup[r] = bench_gup(fd, buf, len, cycles);
-			if (tock[r] < 0 || gup[r] < 0) {
-				fprintf(stderr, "allow_bench: %zu pages: %s\n",
-					bench_pages[i], strerror(errno));
-				return 1;
-			}
-		}
-		qsort(tock, rounds, sizeof(tock[0]), bench_cmp);
-		qsort(gup, rounds, sizeof(gup[0]), bench_cmp);
-		printf("%10zu %14.1f %14.1f %8.2f\n", bench_pages[i],
-		       tock[rounds / 2], gup[rounds / 2],
-		       tock[rounds / 2] / gup[rounds / 2]);
-		munmap(buf, len);
-	}
-	close(fd);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	bench_allow_sizes(rounds, 0);
+	bench_allow_sizes(rounds, 1);
+	bench_pin_alone(rounds);
+	bench_enter(rounds);
+	bench_copies(rounds);
+	bench_round_trip(rounds);
 	return 0;
 }
