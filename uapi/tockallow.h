@@ -121,6 +121,8 @@
 #define TOCK_BENCH_CMD_COPY_OUT		4
 #define TOCK_BENCH_CMD_COPY_IN		5
 #define TOCK_BENCH_CMD_MEMCPY		6
+/* CRC-32 of [arg1, +arg2) copied in with copy_from_user(): Success u32 */
+#define TOCK_BENCH_CMD_CRC_COPY		7
 
 /* Yield modes (TRD 104, section 4.1), in struct tock_ioc_yield.mode. */
 #define TOCK_YIELD_NO_WAIT		0

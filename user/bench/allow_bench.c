@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -452,6 +453,102 @@ static void bench_round_trip(int rounds)
 	printf("csv,roundtrip,-,0,null-ioctl,%.3f\n", med[1] / 1000);
 }
 
+/* The reason allow exists: one allow, then requests on the same bytes. */
+static int op_crc_allowed(void *ctx)
+{
+	struct bench_range *r = ctx;
+	yield_waitfor_return_t ret;
+
+	if (command(TOCK_DRIVER_CRC, 1, 0, (int)r->len).type !=
+	    TOCK_SYSCALL_SUCCESS)
+		return -1;
+	ret = yield_wait_for(TOCK_DRIVER_CRC, 0);
+	return ret.data0 == TOCK_STATUSCODE_SUCCESS ? 0 : -1;
+}
+
+/* The copy path: every request copies its bytes in first. */
+static int op_crc_copied(void *ctx)
+{
+	struct bench_range *r = ctx;
+	struct tock_ioc_command c;
+
+	if (bench_raw(TOCK_BENCH_CMD_CRC_COPY, (uintptr_t)r->buf, r->len, &c))
+		return -1;
+	return c.rtype == TOCK_RET_SUCCESS_U32 ? 0 : -1;
+}
+
+/* @n allowed-buffer CRC requests over @r, in this process. */
+static int bench_crc_run(struct bench_range *r, int n)
+{
+	int i;
+
+	if (!allow_readonly(TOCK_DRIVER_CRC, 0, r->buf, r->len).success)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (op_crc_allowed(r))
+			return -1;
+	return 0;
+}
+
+static void bench_end_to_end(int rounds)
+{
+	static const size_t lens[] = { 64UL << 10, 1UL << 20 };
+	double v[2][BENCH_MAX_ROUNDS], med[2], t1, t2;
+	struct bench_range r;
+	int k, i, status, n;
+	pid_t pid[2];
+	size_t j;
+
+	if (!driver_exists(TOCK_DRIVER_CRC))
+		return;
+	printf("\nCRC-32 requests: allowed once vs copied in each time, µs per request\n");
+	for (j = 0; j < 2; j++) {
+		r.len = lens[j];
+		r.buf = bench_map(r.len, 0);
+		if (!r.buf ||
+		    !allow_readonly(TOCK_DRIVER_CRC, 0, r.buf, r.len).success)
+			return;
+		for (k = 0; k < rounds; k++) {
+			v[0][k] = bench_batch(op_crc_allowed, &r);
+			v[1][k] = bench_batch(op_crc_copied, &r);
+		}
+		med[0] = bench_median(v[0], rounds) / 1000;
+		med[1] = bench_median(v[1], rounds) / 1000;
+		printf("%7zuK allowed %9.1f copied %9.1f (%.2f)\n", r.len >> 10,
+		       med[0], med[1], med[0] / med[1]);
+		printf("csv,e2e,4k,%zu,allowed,%.3f\n", r.len, med[0]);
+		printf("csv,e2e,4k,%zu,copied,%.3f\n", r.len, med[1]);
+		if (!allow_readonly(TOCK_DRIVER_CRC, 0, NULL, 0).success)
+			return;
+		bench_unmap();
+	}
+
+	/* Two processes, one per vCPU, against one: throughput ratio. */
+	r.len = 64UL << 10;
+	r.buf = bench_map(r.len, 0);
+	if (!r.buf)
+		return;
+	n = 400;
+	for (i = 0; i < 3; i++) {
+		t1 = bench_now_ns();
+		for (k = 0; k < (i ? 2 : 1); k++) {
+			pid[k] = fork();
+			if (pid[k] == 0)
+				_exit(bench_crc_run(&r, n) ? 1 : 0);
+		}
+		for (k = 0; k < (i ? 2 : 1); k++)
+			waitpid(pid[k], &status, 0);
+		t2 = bench_now_ns() - t1;
+		v[i ? 1 : 0][i ? i - 1 : 0] = t2;
+	}
+	t1 = v[0][0];
+	t2 = v[1][0] < v[1][1] ? v[1][0] : v[1][1];
+	printf("\ntwo processes at once: %.2f times the throughput of one\n",
+	       2 * t1 / t2);
+	printf("csv,scaling,4k,%zu,two-vs-one,%.3f\n", r.len, 2 * t1 / t2);
+	bench_unmap();
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : BENCH_DEFAULT_ROUNDS;
@@ -469,5 +566,6 @@ int main(int argc, char **argv)
 	bench_enter(rounds);
 	bench_copies(rounds);
 	bench_round_trip(rounds);
+	bench_end_to_end(rounds);
 	return 0;
 }
