@@ -273,6 +273,33 @@ TEST_F(alarm, exit_with_an_alarm_armed)
 	usleep(ALARM_SHORT_MS * 3 * 1000);
 }
 
+/*
+ * A child forked while the parent has alarms set is a Tock process of its
+ * own, with none of them: its own alarms must run, not wait behind the
+ * parent's or go to a subscription it never made.
+ */
+TEST_F(alarm, forked_child_runs_its_own_alarms)
+{
+	libtock_alarm_t parents = { 0 };
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(RETURNCODE_SUCCESS,
+		  libtock_alarm_in_ms(60 * 1000, NULL, NULL, &parents));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* SIGALRM ends a child whose delay never returns. */
+		alarm(ALARM_SLACK_MS / 1000 + 2);
+		_exit(libtocksync_alarm_delay_ms(ALARM_SHORT_MS) ? 2 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status)) TH_LOG("child killed by %d",
+					      WTERMSIG(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	libtock_alarm_ms_cancel(&parents);
+}
+
 struct alarm_log {
 	int order[ALARM_MANY];
 	int n;

@@ -7,6 +7,7 @@
  * counter has moved dt ticks past its reference, modulo 2^32, as the
  * kernel compares.
  */
+#include <pthread.h>
 #include <stddef.h>
 
 #include "alarm.h"
@@ -18,6 +19,18 @@
 
 static libtock_alarm_ticks_t *alarm_head;
 static bool alarm_subscribed;
+static bool alarm_atfork_set;
+
+/*
+ * A forked child is a new Tock process (libtock opens it on first use):
+ * none of the parent's alarms is armed for it, nor is its upcall
+ * subscribed, so it starts with no alarms.
+ */
+static void alarm_atfork_child(void)
+{
+	alarm_head = NULL;
+	alarm_subscribed = false;
+}
 
 static uint32_t alarm_frequency(void)
 {
@@ -119,6 +132,9 @@ int libtock_alarm_at(uint32_t reference, uint32_t dt,
 	libtock_alarm_ticks_t *prev = NULL, *cur;
 	uint32_t now, left;
 
+	if (!alarm_atfork_set)
+		alarm_atfork_set = !pthread_atfork(NULL, NULL,
+						   alarm_atfork_child);
 	if (!alarm_subscribed) {
 		/* Once: subscribing again would drop a queued upcall. */
 		if (libtock_alarm_set_upcall(alarm_upcall, NULL) !=
