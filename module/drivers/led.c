@@ -9,7 +9,8 @@
  * (leds=input0::capslock,tock0); it may be rewritten at run time, and
  * each command looks its LED up by name then, so an LED may come and go
  * (a USB keyboard, a uleds device) while its number stays.  A named LED
- * that is not registered fails its commands with NODEVICE.
+ * that is not registered fails its commands with NODEVICE, one that the
+ * kernel is blinking (a timer trigger, say) with BUSY.
  *
  * The lookup walks the LED core's own list, leds_list, under its
  * leds_list_lock, and drives the LED with that lock still held for
@@ -69,6 +70,24 @@ static struct led_classdev *tock_led_find(const char *name)
 	return NULL;
 }
 
+/*
+ * Set @cdev to @level without leaving work queued behind: the LED core's
+ * brightness work item would outlive an unregister that has already
+ * flushed it, and leds_list_lock only holds the unregister back from its
+ * list removal.  A sleeping driver is called here, synchronously; a
+ * non-sleeping one is called directly by led_set_brightness().  Only
+ * software blinking would queue work, so a blinking LED is refused.
+ */
+static int tock_led_drive(struct led_classdev *cdev, unsigned int level)
+{
+	if (READ_ONCE(cdev->blink_delay_on) || READ_ONCE(cdev->blink_delay_off))
+		return -EBUSY;
+	if (cdev->brightness_set_blocking)
+		return led_set_brightness_sync(cdev, level);
+	led_set_brightness(cdev, level);
+	return 0;
+}
+
 static struct tock_command_ret tock_led_set(u32 cmd, u64 n)
 {
 	struct tock_command_ret ret = tock_ret_success();
@@ -96,7 +115,8 @@ static struct tock_command_ret tock_led_set(u32 cmd, u64 n)
 	if (cmd == TOCK_LED_CMD_TOGGLE)
 		level = READ_ONCE(cdev->brightness) ? LED_OFF :
 			cdev->max_brightness;
-	led_set_brightness(cdev, level);
+	if (tock_led_drive(cdev, level))
+		ret = tock_ret_failure(TOCK_STATUS_BUSY);
 out:
 	up_read(&leds_list_lock);
 	return ret;
