@@ -54,7 +54,10 @@
 #define TOCK_STATUS_NOACK		13
 
 /* Driver numbers of the sample drivers (Tock's capsule numbers). */
+#define TOCK_DRIVER_ALARM		0x0
 #define TOCK_DRIVER_CONSOLE		0x1
+#define TOCK_DRIVER_LED			0x2
+#define TOCK_DRIVER_BUTTON		0x3
 #define TOCK_DRIVER_RNG			0x40001
 #define TOCK_DRIVER_CRC			0x40002
 /* tockallow's own test driver: delayed buffer access for race tests. */
