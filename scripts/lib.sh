@@ -144,11 +144,11 @@ tock_ksft_inc() {
 # TOCK_DEB_IMAGE (the image to boot) and TOCK_DEB_KDIR (the headers' build
 # directory, which modules for that image are built against).
 tock_debian_kernel() {
-	local name=$1 flavour abi pkg dir tmp deb
-	case "$TOCK_ARCH" in
-	x86_64) flavour=amd64 ;;
-	*) tock_die "--kernel $name: only on x86_64 for now" ;;
-	esac
+	local name=$1 flavour abi pkg dir tmp deb hdr foreign=
+	flavour=$TOCK_DEBARCH
+	# A foreign architecture's packages are downloaded, never installed.
+	[ "$TOCK_DEBARCH" = "$(dpkg --print-architecture)" ] ||
+		foreign=:$TOCK_DEBARCH
 	case "$name" in
 	debian-6.1)
 		abi=$(apt-cache search --names-only \
@@ -174,8 +174,8 @@ tock_debian_kernel() {
 		tmp=$(mktemp -d)
 		# apt's sandbox user must be able to write the download directory.
 		chmod 0777 "$tmp"
-		(cd "$tmp" && apt-get download -qq "$pkg" >&2) ||
-			tock_die "cannot download $pkg"
+		(cd "$tmp" && apt-get download -qq "$pkg$foreign" >&2) ||
+			tock_die "cannot download $pkg$foreign"
 		deb=$(echo "$tmp"/linux-image-*.deb)
 		dpkg-deb -x "$deb" "$tmp/x" || tock_die "cannot unpack $deb"
 		rm -rf "$dir" && mkdir -p "$dir"
@@ -187,7 +187,36 @@ tock_debian_kernel() {
 		rm -rf "$tmp"
 		touch "$dir/.extracted"
 	fi
-	tock_need_pkgs "linux-headers-$TOCK_DEB_RELEASE"
-	TOCK_DEB_KDIR=/usr/src/linux-headers-$TOCK_DEB_RELEASE
+	if [ -z "$foreign" ]; then
+		tock_need_pkgs "linux-headers-$TOCK_DEB_RELEASE"
+		TOCK_DEB_KDIR=/usr/src/linux-headers-$TOCK_DEB_RELEASE
+	else
+		tock_debian_foreign_headers "$abi" "$dir"
+	fi
 	[ -f "$TOCK_DEB_KDIR/Makefile" ] || tock_die "no $TOCK_DEB_KDIR"
+}
+
+# tock_debian_foreign_headers ABI DIR: a foreign architecture's headers
+# package cannot be installed beside the host's: its kbuild tools are
+# that architecture's programs.  Unpack it into DIR/headers once and point
+# it at the host's own kbuild tools (the same 6.1 sources, built for the
+# host), with the architecture-independent common headers installed.
+tock_debian_foreign_headers() {
+	local abi=$1 dir=$2 pkg tmp deb
+	pkg=linux-headers-$TOCK_DEB_RELEASE
+	tock_need_pkgs linux-kbuild-6.1 "linux-headers-6.1.0-$abi-common"
+	TOCK_DEB_KDIR=$dir/headers/usr/src/$pkg
+	[ -f "$dir/.headers" ] && return 0
+	tock_log "downloading $pkg:$TOCK_DEBARCH (once)"
+	tmp=$(mktemp -d)
+	chmod 0777 "$tmp"
+	(cd "$tmp" && apt-get download -qq "$pkg:$TOCK_DEBARCH" >&2) ||
+		tock_die "cannot download $pkg:$TOCK_DEBARCH"
+	deb=$(echo "$tmp"/linux-headers-*.deb)
+	rm -rf "$dir/headers"
+	dpkg-deb -x "$deb" "$dir/headers" || tock_die "cannot unpack $deb"
+	rm -rf "$tmp"
+	ln -sfn /usr/lib/linux-kbuild-6.1/scripts "$TOCK_DEB_KDIR/scripts"
+	ln -sfn /usr/lib/linux-kbuild-6.1/tools "$TOCK_DEB_KDIR/tools"
+	touch "$dir/.headers"
 }
