@@ -5,6 +5,12 @@
 #
 #   make [ARCH=x86_64|arm64] [KDIR=...]	modules, in build/$(ARCH)/mod
 #   make modules_install		build and install them (INSTALL_MOD_PATH=...)
+#   make install [DESTDIR=] [PREFIX=/usr/local]
+#					modules, the in-kernel API headers and
+#					Module.symvers (for drivers built out of
+#					tree), libtock.a, its headers and
+#					libtock.pc, the udev rule and the
+#					modules-load.d file
 #   make ... TOCK_TEST_DRIVER=1		also build (and install) tock_testdrv.ko,
 #					the test driver; scripts/vm-run and
 #					make check always ask for it
@@ -34,11 +40,22 @@ endif
 
 # Kernel 6.12 builds external modules in their source directory, so
 # scripts/build-modules builds from a copy of the sources per ARCH.
+# MOD_OUT: where the modules are built (dkms.conf sets it), else
+# build/$(ARCH)/mod.
+MOD_OUT ?= build/$(ARCH)/mod
 BUILD_MODULES = scripts/build-modules --arch $(ARCH) --kdir "$(KDIR)" \
+	--out "$(MOD_OUT)" \
 	$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE)) \
 	$(if $(filter 1,$(TOCK_TEST_DRIVER)),TOCK_TEST_DRIVER=1)
 
-.PHONY: all modules modules_install clean user libtock-flags demo bench check
+.PHONY: all modules modules_install install clean user libtock-flags demo \
+	bench check
+
+VERSION := 0.1
+PREFIX ?= /usr/local
+UDEVDIR ?= /usr/lib/udev
+MODULESLOADDIR ?= /usr/lib/modules-load.d
+USER_OUT := $(CURDIR)/build/$(ARCH)/user
 
 all: modules
 
@@ -48,7 +65,34 @@ modules:
 # Built first, so that what is installed is what this make asked for and
 # not what an earlier build (with or without the test driver) left.
 modules_install: modules
-	@$(BUILD_MODULES) modules_install >/dev/null
+	@$(BUILD_MODULES) INSTALL_MOD_PATH="$(or $(INSTALL_MOD_PATH),$(DESTDIR))" \
+		modules_install >/dev/null
+
+# Module.symvers goes under the kernel release it was built for, where
+# an out-of-tree driver's KBUILD_EXTRA_SYMBOLS finds it.
+install: modules_install
+	@$(MAKE) -s --no-print-directory -C user ARCH=$(ARCH) OUT=$(USER_OUT) \
+		$(USER_OUT)/libtock.a
+	$(eval krel := $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+		"$(KDIR)/include/generated/utsrelease.h"))
+	install -d "$(DESTDIR)$(PREFIX)/include/tockallow/tock" \
+		"$(DESTDIR)$(PREFIX)/lib/tockallow/$(krel)" \
+		"$(DESTDIR)$(PREFIX)/include/libtock" \
+		"$(DESTDIR)$(PREFIX)/lib/pkgconfig" \
+		"$(DESTDIR)$(UDEVDIR)/rules.d" "$(DESTDIR)$(MODULESLOADDIR)"
+	install -m 0644 include/tock/*.h "$(DESTDIR)$(PREFIX)/include/tockallow/tock/"
+	install -m 0644 uapi/tockallow.h "$(DESTDIR)$(PREFIX)/include/tockallow/"
+	install -m 0644 "$(MOD_OUT)/Module.symvers" \
+		"$(DESTDIR)$(PREFIX)/lib/tockallow/$(krel)/"
+	install -m 0644 $(USER_OUT)/libtock.a "$(DESTDIR)$(PREFIX)/lib/"
+	install -m 0644 user/lib/tock.h user/lib/tock_linux.h uapi/tockallow.h \
+		"$(DESTDIR)$(PREFIX)/include/libtock/"
+	cd user/libtock-drivers && find . -name '*.h' -exec install -D -m 0644 \
+		'{}' "$(DESTDIR)$(PREFIX)/include/libtock/{}" ';'
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+		dist/libtock.pc.in > "$(DESTDIR)$(PREFIX)/lib/pkgconfig/libtock.pc"
+	install -m 0644 dist/60-tockallow.rules "$(DESTDIR)$(UDEVDIR)/rules.d/"
+	install -m 0644 dist/tockallow.conf "$(DESTDIR)$(MODULESLOADDIR)/"
 
 user:
 	@scripts/build-user $(ARCH) >/dev/null

@@ -16,8 +16,6 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
-#include <kunit/static_stub.h>
-
 #include "tock_internal.h"
 
 /* Pages pinned per pin_user_pages_fast() call, between cond_resched(). */
@@ -152,9 +150,10 @@ static bool tock_buf_same_pages(struct tock_buf *b, struct page **pages)
 
 	mmap_read_lock(b->proc->mm);
 	while (same && done < b->npages) {
-		n = get_user_pages_remote(b->proc->mm, b->first + done * PAGE_SIZE,
-					  min(b->npages - done, TOCK_PIN_CHUNK),
-					  gup_flags, pages, NULL);
+		n = tock_get_user_pages_remote(b->proc->mm,
+					       b->first + done * PAGE_SIZE,
+					       min(b->npages - done, TOCK_PIN_CHUNK),
+					       gup_flags, pages);
 		if (n <= 0)
 			break;
 		for (i = 0; i < n; i++) {

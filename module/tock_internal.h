@@ -15,7 +15,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
-#include <kunit/visibility.h>
+#include "tock_compat.h"
 
 #include <tock/driver.h>
 #include <tockallow.h>
@@ -63,10 +63,10 @@ struct tock_buf {
 
 struct tock_buf *tock_buf_create(struct tock_process *proc, u64 uaddr,
 				 u64 len, bool writable);
-#if IS_ENABLED(CONFIG_KUNIT)
+#if TOCK_KUNIT_VISIBLE
 /* A static stub point for the KUnit suites; static without KUnit. */
 int tock_buf_build(struct tock_buf *b);
-#endif /* CONFIG_KUNIT */
+#endif /* TOCK_KUNIT_VISIBLE */
 void tock_buf_kill(struct tock_buf *b);
 void tock_buf_put(struct tock_buf *b);
 void tock_buf_put_async(struct tock_buf *b);

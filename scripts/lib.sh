@@ -135,3 +135,88 @@ tock_ksft_inc() {
 	fi
 	echo "$dir"
 }
+
+# tock_debian_kernel NAME: set up a Debian 12 stock kernel for the guest set
+# up by tock_arch_setup, NAME being debian-6.1 (the newest ABI the archive
+# has) or debian-6.1.0-ABI.  Downloads the unsigned image package once and
+# keeps the extracted image under $TOCK_CACHE/debian/, installs the
+# matching headers package, and sets TOCK_DEB_RELEASE (6.1.0-ABI-FLAVOUR),
+# TOCK_DEB_IMAGE (the image to boot) and TOCK_DEB_KDIR (the headers' build
+# directory, which modules for that image are built against).
+tock_debian_kernel() {
+	local name=$1 flavour abi pkg dir tmp deb hdr foreign=
+	flavour=$TOCK_DEBARCH
+	# A foreign architecture's packages are downloaded, never installed.
+	[ "$TOCK_DEBARCH" = "$(dpkg --print-architecture)" ] ||
+		foreign=:$TOCK_DEBARCH
+	case "$name" in
+	debian-6.1)
+		abi=$(apt-cache search --names-only \
+			"^linux-image-6\\.1\\.0-[0-9]+-$flavour-unsigned\$" 2>/dev/null |
+			sed -n "s/^linux-image-6\\.1\\.0-\\([0-9]*\\)-.*/\\1/p" |
+			sort -n | tail -1)
+		# Offline, the newest image already in the cache will do.
+		[ -n "$abi" ] || abi=$(ls "$TOCK_CACHE/debian" 2>/dev/null |
+			sed -n "s/^6\\.1\\.0-\\([0-9]*\\)-$flavour\$/\\1/p" |
+			sort -n | tail -1)
+		[ -n "$abi" ] || tock_die "no linux-image-6.1.0-*-$flavour-unsigned in the archive (apt-get update?)"
+		;;
+	debian-6.1.0-[0-9]*) abi=${name#debian-6.1.0-} ;;
+	*) tock_die "unknown kernel '$name' (test, debian-6.1, debian-6.1.0-ABI)" ;;
+	esac
+	case "$abi" in '' | *[!0-9]*) tock_die "bad ABI in '$name'" ;; esac
+	TOCK_DEB_RELEASE=6.1.0-$abi-$flavour
+	pkg=linux-image-$TOCK_DEB_RELEASE-unsigned
+	dir=$TOCK_CACHE/debian/$TOCK_DEB_RELEASE
+	TOCK_DEB_IMAGE=$dir/vmlinuz-$TOCK_DEB_RELEASE
+	if [ ! -f "$dir/.extracted" ]; then
+		tock_log "downloading $pkg (once)"
+		tmp=$(mktemp -d)
+		# apt's sandbox user must be able to write the download directory.
+		chmod 0777 "$tmp"
+		(cd "$tmp" && apt-get download -qq "$pkg$foreign" >&2) ||
+			tock_die "cannot download $pkg$foreign"
+		deb=$(echo "$tmp"/linux-image-*.deb)
+		dpkg-deb -x "$deb" "$tmp/x" || tock_die "cannot unpack $deb"
+		rm -rf "$dir" && mkdir -p "$dir"
+		# The image and its configuration.  Not its modules: what the
+		# guest uses (serial console, devtmpfs, tmpfs, initramfs) is
+		# built in.
+		cp "$tmp/x/boot/vmlinuz-$TOCK_DEB_RELEASE" \
+			"$tmp/x/boot/config-$TOCK_DEB_RELEASE" "$dir/"
+		rm -rf "$tmp"
+		touch "$dir/.extracted"
+	fi
+	if [ -z "$foreign" ]; then
+		tock_need_pkgs "linux-headers-$TOCK_DEB_RELEASE"
+		TOCK_DEB_KDIR=/usr/src/linux-headers-$TOCK_DEB_RELEASE
+	else
+		tock_debian_foreign_headers "$abi" "$dir"
+	fi
+	[ -f "$TOCK_DEB_KDIR/Makefile" ] || tock_die "no $TOCK_DEB_KDIR"
+}
+
+# tock_debian_foreign_headers ABI DIR: a foreign architecture's headers
+# package cannot be installed beside the host's: its kbuild tools are
+# that architecture's programs.  Unpack it into DIR/headers once and point
+# it at the host's own kbuild tools (the same 6.1 sources, built for the
+# host), with the architecture-independent common headers installed.
+tock_debian_foreign_headers() {
+	local abi=$1 dir=$2 pkg tmp deb
+	pkg=linux-headers-$TOCK_DEB_RELEASE
+	tock_need_pkgs linux-kbuild-6.1 "linux-headers-6.1.0-$abi-common"
+	TOCK_DEB_KDIR=$dir/headers/usr/src/$pkg
+	[ -f "$dir/.headers" ] && return 0
+	tock_log "downloading $pkg:$TOCK_DEBARCH (once)"
+	tmp=$(mktemp -d)
+	chmod 0777 "$tmp"
+	(cd "$tmp" && apt-get download -qq "$pkg:$TOCK_DEBARCH" >&2) ||
+		tock_die "cannot download $pkg:$TOCK_DEBARCH"
+	deb=$(echo "$tmp"/linux-headers-*.deb)
+	rm -rf "$dir/headers"
+	dpkg-deb -x "$deb" "$dir/headers" || tock_die "cannot unpack $deb"
+	rm -rf "$tmp"
+	ln -sfn /usr/lib/linux-kbuild-6.1/scripts "$TOCK_DEB_KDIR/scripts"
+	ln -sfn /usr/lib/linux-kbuild-6.1/tools "$TOCK_DEB_KDIR/tools"
+	touch "$dir/.headers"
+}

@@ -27,6 +27,8 @@
 
 #include <tock/driver.h>
 
+#include "../tock_compat.h"
+
 /* Longest delay a delayed command accepts, in milliseconds. */
 #define TOCK_TEST_MAX_DELAY_MS	10000
 /* Longest HOLD_LATER, and the busy-wait it is made of, in milliseconds. */
@@ -569,8 +571,8 @@ static void tock_test_process_exit(struct tock_grant *g)
 	 * a running hold keeps its access open to its end, and the core's
 	 * teardown has already waited for that.
 	 */
-	timer_shutdown_sync(&app->fill.timer);
-	timer_shutdown_sync(&app->sum.timer);
+	tock_timer_shutdown_sync(&app->fill.timer);
+	tock_timer_shutdown_sync(&app->sum.timer);
 	cancel_work_sync(&app->fill.work);
 	cancel_work_sync(&app->sum.work);
 	cancel_work_sync(&app->hold_work);
