@@ -1250,6 +1250,70 @@ static void tock_ro_slice_huge_page_is_one_run(struct kunit *test)
 	tock_kunit_ro_put(test, ref);
 }
 
+static void tock_ro_buffer_map_is_one_run(struct kunit *test)
+{
+	struct tock_kunit_env *env = test->priv;
+	size_t len = 3 * PAGE_SIZE, i;
+	struct tock_ro_buffer_ref *ref, *empty;
+	struct tock_ro_buffer none = {};
+	struct tock_pb_runs r = {};
+	struct tock_ioc_allow req = {
+		.driver = TOCK_KUNIT_DRIVER,
+		.addr = 0,
+		.size = 0,
+	};
+	u32 sum = 0;
+
+	KUNIT_EXPECT_EQ(test, tock_ro_buffer_map(&none), -ESRCH);
+	empty = tock_kunit_ro_get(test, env->grant, 1);
+	KUNIT_EXPECT_EQ(test, tock_ro_buffer_map(&empty->buffer), -ESRCH);
+	tock_kunit_ro_put(test, empty);
+
+	tock_kunit_allow_ok(env, TOCK_ALLOW_RO, 0, env->uaddr + TOCK_PB_OFF,
+			    len);
+	ref = tock_kunit_ro_get(test, env->grant, 0);
+	KUNIT_ASSERT_EQ(test, tock_ro_buffer_map(&ref->buffer), 0);
+	/* Mapped once: a second call finds the mapping. */
+	KUNIT_EXPECT_EQ(test, tock_ro_buffer_map(&ref->buffer), 0);
+	KUNIT_ASSERT_EQ(test, tock_ro_buffer_enter(&ref->buffer,
+						   tock_pb_walk_runs, &r), 0);
+	for (i = 0; i < len; i++)
+		sum += tock_kunit_pattern(TOCK_PB_OFF + i);
+	KUNIT_EXPECT_EQ(test, r.runs, 1);
+	KUNIT_EXPECT_EQ(test, r.len, len);
+	KUNIT_EXPECT_EQ(test, r.sum, sum);
+
+	/* A dead buffer refuses, mapped or not. */
+	tock_process_allow(env->proc, TOCK_ALLOW_RO, &req);
+	KUNIT_ASSERT_EQ(test, req.status, TOCK_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, tock_ro_buffer_map(&ref->buffer), -ESRCH);
+	tock_kunit_ro_put(test, ref);
+}
+
+static void tock_rw_buffer_map_writes_reach_user(struct kunit *test)
+{
+	struct tock_kunit_env *env = test->priv;
+	unsigned long addr = env->uaddr + TOCK_PB_OFF;
+	size_t len = 2 * PAGE_SIZE;
+	struct tock_rw_buffer_ref *ref;
+	struct tock_pb_fill fill = { .val = 0x5a };
+	u64 base = tock_kunit_pinned();
+
+	tock_kunit_allow_ok(env, TOCK_ALLOW_RW, 0, addr, len);
+	ref = tock_kunit_rw_get(test, env->grant, 0);
+	KUNIT_ASSERT_EQ(test, tock_rw_buffer_map(&ref->buffer), 0);
+	KUNIT_EXPECT_EQ(test, tock_rw_buffer_mut_enter(&ref->buffer,
+						       tock_pb_fill_fn, &fill),
+			0);
+	KUNIT_EXPECT_EQ(test, fill.len, len);
+	tock_pb_expect_val(test, addr, len, 0x5a);
+	tock_pb_expect_pattern(test, env->uaddr, TOCK_PB_OFF, 0);
+	/* The mapping goes with the pages: nothing stays pinned. */
+	tock_kunit_rw_put(test, ref);
+	tock_kunit_allow_ok(env, TOCK_ALLOW_RW, 0, 0, 0);
+	tock_kunit_expect_pinned(test, base);
+}
+
 static struct kunit_case tock_processbuffer_cases[] = {
 	KUNIT_CASE(tock_ro_buffer_default_refuses),
 	KUNIT_CASE(tock_ro_buffer_ref_put_default),
@@ -1275,6 +1339,8 @@ static struct kunit_case tock_processbuffer_cases[] = {
 			 tock_pb_chunks_gen_params),
 	KUNIT_CASE(tock_ro_slice_runs_cover_buffer),
 	KUNIT_CASE(tock_ro_slice_huge_page_is_one_run),
+	KUNIT_CASE(tock_ro_buffer_map_is_one_run),
+	KUNIT_CASE(tock_rw_buffer_map_writes_reach_user),
 	KUNIT_CASE(tock_ro_buffer_enter_from_timer),
 	KUNIT_CASE(tock_ro_buffer_enter_from_hardirq),
 	KUNIT_CASE_PARAM_ATTR(tock_ro_buffer_kill_waits_for_enter,

@@ -515,6 +515,52 @@ void tock_buf_access_end(struct tock_buf *b)
 EXPORT_SYMBOL_IF_KUNIT(tock_buf_access_end);
 
 /**
+ * tock_buf_map_contig() - give a buffer one contiguous kernel view
+ * @b: the buffer
+ *
+ * For a driver that needs the whole buffer at one kernel address: vmap()
+ * the pinned pages once, on demand, and keep the mapping with the pages
+ * until they are released.  Later enters hand out slices over it.  Never
+ * done at allow time: most drivers work run by run and need no mapping.
+ *
+ * Context: Process context; sleeps.  Not inside an access of @b.
+ * Return: 0 once @b has the view; -ESRCH if @b is dead; -ENOMEM.
+ */
+int tock_buf_map_contig(struct tock_buf *b)
+{
+	unsigned long offset = untagged_addr(b->uaddr) - b->first;
+	void *base;
+
+	might_sleep();
+	if (!tock_buf_is_live(b))
+		return -ESRCH;
+	/* Pairs with the release below: a view seen is a view mapped. */
+	if (smp_load_acquire(&b->kaddr))
+		return 0;
+	/* An open access keeps the pages pinned while they are mapped. */
+	if (!tock_buf_access_begin(b))
+		return -ESRCH;
+	base = vmap(b->pages, b->npages, VM_MAP, PAGE_KERNEL);
+	if (!base) {
+		tock_buf_access_end(b);
+		return -ENOMEM;
+	}
+	raw_spin_lock_irq(&b->lock);
+	if (!b->vmap_base) {
+		b->vmap_base = base;
+		/* Pairs with the acquires here and in enter. */
+		smp_store_release(&b->kaddr, base + offset);
+		base = NULL;
+	}
+	raw_spin_unlock_irq(&b->lock);
+	tock_buf_access_end(b);
+	/* Another caller mapped it first. */
+	if (base)
+		vunmap(base);
+	return 0;
+}
+
+/**
  * tock_buf_is_live() - whether drivers may still enter the buffer
  * @b: the buffer
  *

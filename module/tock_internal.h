@@ -43,8 +43,8 @@ struct tock_buf {
 	unsigned int active;		/* enters in flight */
 	wait_queue_head_t idle;		/* woken when @active drops to 0 */
 	struct irq_work idle_work;	/* that wake-up, from hard IRQ */
-	void *kaddr;			/* HIGHMEM only: view of the first byte */
-	void *vmap_base;		/* HIGHMEM only: vmap() of @pages */
+	void *kaddr;			/* in @vmap_base: the first byte */
+	void *vmap_base;		/* HIGHMEM, or mapped on request */
 	size_t len;
 	u64 uaddr;			/* as the process passed it */
 	unsigned long first;		/* untagged start, page aligned */
@@ -73,6 +73,7 @@ void tock_buf_put_async(struct tock_buf *b);
 bool tock_buf_access_begin(struct tock_buf *b);
 void tock_buf_access_end(struct tock_buf *b);
 bool tock_buf_is_live(struct tock_buf *b);
+int tock_buf_map_contig(struct tock_buf *b);
 void tock_buf_sync_revalidations(struct tock_process *proc);
 
 /* One allow slot: the buffer and what the process passed. */

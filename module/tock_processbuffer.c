@@ -148,13 +148,15 @@ EXPORT_SYMBOL_GPL(tock_rw_slice_copy_from);
 /**
  * tock_ro_slice_walk_runs() - work on a readable slice's memory in place
  * @s: the slice
- * @fn: called with each physically contiguous run, in order
+ * @fn: called with each contiguous run, in order
  * @ctx: passed to @fn
  *
  * The runs cover the slice exactly; a transparent huge page is one run, a
- * buffer of scattered small pages has one run per page.  @fn gets a kernel
- * pointer to process memory, valid only while it runs, inside the enter
- * that produced @s; the process may write those bytes meanwhile.
+ * buffer of scattered small pages has one run per page, and a buffer
+ * mapped with tock_ro_buffer_map() (or the rw/ur variants) is one run.
+ * @fn gets a kernel pointer to process memory, valid only while it runs,
+ * inside the enter that produced @s; the process may write those bytes
+ * meanwhile.
  *
  * Context: Any context, as the enter callback's; @fn must not sleep.
  * Return: 0, or the first non-zero value @fn returned (the walk stops).
@@ -180,7 +182,7 @@ EXPORT_SYMBOL_GPL(tock_ro_slice_walk_runs);
 /**
  * tock_rw_slice_walk_runs() - work on a writeable slice's memory in place
  * @s: the slice
- * @fn: called with each physically contiguous run, in order
+ * @fn: called with each contiguous run, in order
  * @ctx: passed to @fn
  *
  * As tock_ro_slice_walk_runs(), with writeable runs.
@@ -222,9 +224,9 @@ static bool tock_buffer_begin(struct tock_buf *buf, struct tock_grant *g,
 		return READ_ONCE(g->alive);
 	if (!tock_buf_access_begin(buf))
 		return false;
-	if (buf->kaddr) {
-		view->kdata = buf->kaddr;
-	} else {
+	/* Set by tock_buf_map_contig() while others may be entering. */
+	view->kdata = smp_load_acquire(&buf->kaddr);
+	if (!view->kdata) {
 		view->pages = buf->pages;
 		view->off = untagged_addr(buf->uaddr) - buf->first;
 	}
@@ -263,7 +265,7 @@ static int tock_buffer_enter(struct tock_buf *buf, struct tock_grant *g,
 	/*
 	 * SAFETY: tock_buffer_begin() found the buffer live and holds an
 	 * access open, so its pages stay pinned, and reachable through the
-	 * direct map (or the HIGHMEM vmap()), for the view's length until
+	 * direct map (or the buffer's vmap()), for the view's length until
 	 * tock_buffer_end(); killing the buffer waits for us.  The process
 	 * may write them concurrently, which the slice's byte accessors and
 	 * memcpy() tolerate.  The slice does not outlive @fn.
@@ -390,6 +392,66 @@ const void __user *tock_ur_buffer_ptr(const struct tock_ur_buffer *b)
 	return tock_buffer_ptr(b->buf);
 }
 EXPORT_SYMBOL_GPL(tock_ur_buffer_ptr);
+
+static int tock_buffer_map(struct tock_buf *buf, struct tock_grant *g)
+{
+	if (!g || !buf)
+		return -ESRCH;
+	return tock_buf_map_contig(buf);
+}
+
+/**
+ * tock_ro_buffer_map() - give a read-only buffer one contiguous kernel view
+ * @b: the buffer
+ *
+ * For a driver that truly needs the whole buffer at one kernel address (a
+ * library routine that takes one pointer and a length, say): maps the
+ * pinned pages once, on first call, and keeps the mapping with the buffer
+ * until its pages are released.  From then on every enter of the buffer
+ * hands out slices over that mapping, so tock_ro_slice_walk_runs() calls
+ * its function once with the whole slice.  Allowing never maps anything;
+ * a driver that works run by run has no reason to call this.
+ *
+ * Context: Process context; sleeps.  Not from an enter callback.
+ * Return: 0 once the buffer is mapped (or was already); -ESRCH for the
+ * default buffer, an empty slot or a dead buffer; -ENOMEM.
+ */
+int tock_ro_buffer_map(const struct tock_ro_buffer *b)
+{
+	return tock_buffer_map(b->buf, b->grant);
+}
+EXPORT_SYMBOL_GPL(tock_ro_buffer_map);
+
+/**
+ * tock_rw_buffer_map() - give a read-write buffer one contiguous kernel view
+ * @b: the buffer
+ *
+ * As tock_ro_buffer_map(), for enter and mut_enter.
+ *
+ * Context: Process context; sleeps.  Not from an enter callback.
+ * Return: 0, -ESRCH or -ENOMEM, as tock_ro_buffer_map().
+ */
+int tock_rw_buffer_map(const struct tock_rw_buffer *b)
+{
+	return tock_buffer_map(b->buf, b->grant);
+}
+EXPORT_SYMBOL_GPL(tock_rw_buffer_map);
+
+/**
+ * tock_ur_buffer_map() - give a userspace-readable buffer one contiguous
+ *	kernel view
+ * @b: the buffer
+ *
+ * As tock_ro_buffer_map(), for enter and mut_enter.
+ *
+ * Context: Process context; sleeps.  Not from an enter callback.
+ * Return: 0, -ESRCH or -ENOMEM, as tock_ro_buffer_map().
+ */
+int tock_ur_buffer_map(const struct tock_ur_buffer *b)
+{
+	return tock_buffer_map(b->buf, b->grant);
+}
+EXPORT_SYMBOL_GPL(tock_ur_buffer_map);
 
 /**
  * tock_ro_buffer_enter() - run @fn over a read-only buffer's memory

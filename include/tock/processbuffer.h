@@ -621,6 +621,9 @@ size_t tock_ur_buffer_len(const struct tock_ur_buffer *b);
 const void __user *tock_ro_buffer_ptr(const struct tock_ro_buffer *b);
 const void __user *tock_rw_buffer_ptr(const struct tock_rw_buffer *b);
 const void __user *tock_ur_buffer_ptr(const struct tock_ur_buffer *b);
+int tock_ro_buffer_map(const struct tock_ro_buffer *b);
+int tock_rw_buffer_map(const struct tock_rw_buffer *b);
+int tock_ur_buffer_map(const struct tock_ur_buffer *b);
 int tock_ro_buffer_enter(const struct tock_ro_buffer *b, tock_ro_enter_fn fn,
 			 void *ctx);
 int tock_rw_buffer_enter(const struct tock_rw_buffer *b, tock_ro_enter_fn fn,
