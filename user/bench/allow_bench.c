@@ -12,21 +12,27 @@
  *  - an empty enter on a small and on a large buffer;
  *  - slice copies out of and into an allowed buffer against memcpy()
  *    between two kernel buffers of the same size, aligned and not;
- *  - command + yield-no-wait against the version ioctl.
+ *  - command + yield-no-wait against the version ioctl;
+ *  - the kernel memory a process, its first grant and an allowed buffer
+ *    take, from a memory cgroup's "kernel" count (as root, with memcg).
  *
  * Each result is printed as a table row and as a "csv," line.  Absolute
  * times under emulation mean little; the ratios are the result.
  *
  *   allow_bench [ROUNDS]
+ *   allow_bench memory		(only the kernel memory figures)
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/io_uring.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -549,6 +555,171 @@ static void bench_end_to_end(int rounds)
 	bench_unmap();
 }
 
+/* Files measured at once, so that per-CPU stat batching averages out. */
+#define MEM_FILES		64
+#define MEM_CGROUP_ROOT		"/sys/fs/cgroup"
+
+static int mem_write(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		ret = -1;
+	close(fd);
+	return ret;
+}
+
+/*
+ * The cgroup's kernel memory in bytes, or -1.  memory.stat flushes its
+ * per-CPU counts only past a threshold on reading, but every 2 s anyway:
+ * wait for that flush, so that small steps show.
+ */
+static long long mem_kernel(const char *dir)
+{
+	long long val = -1;
+	char path[256], line[256];
+	FILE *f;
+
+	sleep(3);
+	snprintf(path, sizeof(path), "%s/memory.stat", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "kernel ", 7)) {
+			val = strtoll(line + 7, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return val;
+}
+
+static int mem_allow_all(const int *fds, void *buf, size_t len)
+{
+	struct tock_ioc_allow a;
+	int i;
+
+	for (i = 0; i < MEM_FILES; i++) {
+		a = (struct tock_ioc_allow){
+			.driver = TOCK_DRIVER_BENCH,
+			.addr = (uintptr_t)buf,
+			.size = len,
+		};
+		if (tock_raw_allow_rw(fds[i], &a) ||
+		    a.rtype != TOCK_RET_SUCCESS_U32_U32)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * In a child inside cgroup @dir: the kernel memory an open file takes, then
+ * its grant (the first command), then an allowed buffer of one page, of
+ * 256 small pages and of one huge page.  Prints "csv,memory,..." lines.
+ */
+static int mem_child(const char *dir)
+{
+	static const char *const steps[] = {
+		"open file", "first grant", "allow 4 KiB", "allow 1 MiB (4 KiB pages)",
+		"allow 2 MiB (THP)",
+	};
+	long long at[6];
+	int fds[MEM_FILES], i, k = 0;
+	struct tock_ioc_command c;
+	char path[256], pid[32];
+	char *small, *huge;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if (mem_write(path, pid))
+		return 1;
+	small = bench_map(1UL << 20, 0);
+	huge = small ? mmap(NULL, 2 * HUGE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
+	if (huge == MAP_FAILED)
+		return 2;
+	huge = (char *)(((uintptr_t)huge + HUGE - 1) & ~(HUGE - 1));
+	madvise(huge, HUGE, MADV_HUGEPAGE);
+	memset(huge, 1, HUGE);
+	at[k++] = mem_kernel(dir);
+	for (i = 0; i < MEM_FILES; i++) {
+		fds[i] = open(tock_device_path(), O_RDWR | O_CLOEXEC);
+		if (fds[i] < 0)
+			return 3;
+	}
+	at[k++] = mem_kernel(dir);
+	for (i = 0; i < MEM_FILES; i++) {
+		c = (struct tock_ioc_command){ .driver = TOCK_DRIVER_BENCH };
+		if (tock_raw_command(fds[i], &c))
+			return 4;
+	}
+	at[k++] = mem_kernel(dir);
+	if (mem_allow_all(fds, small, 4096))
+		return 5;
+	at[k++] = mem_kernel(dir);
+	if (mem_allow_all(fds, small, 1UL << 20))
+		return 6;
+	at[k++] = mem_kernel(dir);
+	if (mem_allow_all(fds, huge, HUGE))
+		return 7;
+	at[k++] = mem_kernel(dir);
+	for (i = 0; i < k; i++)
+		if (at[i] < 0)
+			return 8;
+	printf("\nkernel memory, bytes each (%d files, memory cgroup):\n",
+	       MEM_FILES);
+	for (i = 0; i < k - 1; i++) {
+		/* Each allow replaces the one before: measure from none. */
+		long long d = at[i + 1] - at[i >= 2 ? 2 : i];
+
+		printf("  %-28s %8lld\n", steps[i], d / MEM_FILES);
+		printf("csv,memory,%s,%d,bytes,%lld\n", i == 4 ? "thp" : "4k",
+		       i, d / MEM_FILES);
+	}
+	for (i = 0; i < MEM_FILES; i++)
+		close(fds[i]);
+	return 0;
+}
+
+static void bench_memory(void)
+{
+	char dir[128], controllers[256] = "";
+	int status, fd;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		printf("\nkernel memory: not measured (needs root)\n");
+		return;
+	}
+	mkdir(MEM_CGROUP_ROOT, 0755);
+	mount("cgroup2", MEM_CGROUP_ROOT, "cgroup2", 0, NULL);
+	fd = open(MEM_CGROUP_ROOT "/cgroup.controllers", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, controllers, sizeof(controllers) - 1) < 0)
+			controllers[0] = 0;
+		close(fd);
+	}
+	if (!strstr(controllers, "memory")) {
+		printf("\nkernel memory: not measured (no memory cgroup)\n");
+		return;
+	}
+	mem_write(MEM_CGROUP_ROOT "/cgroup.subtree_control", "+memory");
+	snprintf(dir, sizeof(dir), MEM_CGROUP_ROOT "/allow-bench-%d", getpid());
+	if (mkdir(dir, 0755))
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(mem_child(dir));
+	if (pid > 0 && waitpid(pid, &status, 0) == pid &&
+	    (!WIFEXITED(status) || WEXITSTATUS(status)))
+		printf("\nkernel memory: the measuring child failed (%d)\n",
+		       WEXITSTATUS(status));
+	rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : BENCH_DEFAULT_ROUNDS;
@@ -560,6 +731,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && !strcmp(argv[1], "memory")) {
+		bench_memory();
+		return 0;
+	}
 	bench_allow_sizes(rounds, 0);
 	bench_allow_sizes(rounds, 1);
 	bench_pin_alone(rounds);
@@ -567,5 +742,6 @@ int main(int argc, char **argv)
 	bench_copies(rounds);
 	bench_round_trip(rounds);
 	bench_end_to_end(rounds);
+	bench_memory();
 	return 0;
 }
