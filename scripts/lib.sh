@@ -137,35 +137,50 @@ tock_ksft_inc() {
 }
 
 # tock_debian_kernel NAME: set up a Debian 12 stock kernel for the guest set
-# up by tock_arch_setup, NAME being debian-6.1 (the newest ABI the archive
-# has) or debian-6.1.0-ABI.  Downloads the unsigned image package once and
-# keeps the extracted image under $TOCK_CACHE/debian/, installs the
-# matching headers package, and sets TOCK_DEB_RELEASE (6.1.0-ABI-FLAVOUR),
-# TOCK_DEB_IMAGE (the image to boot) and TOCK_DEB_KDIR (the headers' build
-# directory, which modules for that image are built against).
+# up by tock_arch_setup.  NAME is debian-6.1 (the newest 6.1.0-ABI the
+# archive has), debian-6.1.0-ABI, or one of bookworm's 6.12 kernels, newest
+# version: debian-6.12 (the generic flavour), debian-6.12-rt (PREEMPT_RT)
+# or, on arm64, debian-6.12-16k (16 KiB pages).  Downloads the unsigned
+# image package once and keeps the extracted image under
+# $TOCK_CACHE/debian/, installs the matching headers package, and sets
+# TOCK_DEB_RELEASE (the image's uname -r), TOCK_DEB_IMAGE (the image to
+# boot) and TOCK_DEB_KDIR (the headers' build directory, which modules for
+# that image are built against).
 tock_debian_kernel() {
-	local name=$1 flavour abi pkg dir tmp deb hdr foreign=
-	flavour=$TOCK_DEBARCH
+	local name=$1 flavour=$TOCK_DEBARCH version pkg dir tmp deb foreign=
+	local kbuild common
 	# A foreign architecture's packages are downloaded, never installed.
 	[ "$TOCK_DEBARCH" = "$(dpkg --print-architecture)" ] ||
 		foreign=:$TOCK_DEBARCH
 	case "$name" in
-	debian-6.1)
-		abi=$(apt-cache search --names-only \
-			"^linux-image-6\\.1\\.0-[0-9]+-$flavour-unsigned\$" 2>/dev/null |
-			sed -n "s/^linux-image-6\\.1\\.0-\\([0-9]*\\)-.*/\\1/p" |
-			sort -n | tail -1)
-		# Offline, the newest image already in the cache will do.
-		[ -n "$abi" ] || abi=$(ls "$TOCK_CACHE/debian" 2>/dev/null |
-			sed -n "s/^6\\.1\\.0-\\([0-9]*\\)-$flavour\$/\\1/p" |
-			sort -n | tail -1)
-		[ -n "$abi" ] || tock_die "no linux-image-6.1.0-*-$flavour-unsigned in the archive (apt-get update?)"
+	debian-6.1 | debian-6.1.0-[0-9]*)
+		version=${name#debian-6.1}
+		version=${version#.0-}
+		case "$version" in *[!0-9]*) tock_die "bad ABI in '$name'" ;; esac
+		[ -n "$version" ] ||
+			version=$(tock_debian_newest "6\\.1\\.0-" "[0-9]+" "-$flavour")
+		version=6.1.0-$version
+		kbuild=linux-kbuild-6.1
+		common=linux-headers-$version-common
 		;;
-	debian-6.1.0-[0-9]*) abi=${name#debian-6.1.0-} ;;
-	*) tock_die "unknown kernel '$name' (test, debian-6.1, debian-6.1.0-ABI)" ;;
+	debian-6.12 | debian-6.12-rt | debian-6.12-16k)
+		case "$name" in
+		*-rt) flavour=rt-$TOCK_DEBARCH ;;
+		*-16k)
+			[ "$TOCK_DEBARCH" = arm64 ] ||
+				tock_die "$name: 16 KiB pages are an arm64 flavour"
+			flavour=arm64-16k
+			;;
+		esac
+		version=6.12.$(tock_debian_newest "6\\.12\\." "[0-9]+" \
+			"\\+deb12-$flavour")+deb12
+		kbuild=linux-kbuild-$version
+		common=linux-headers-$version-common
+		[ "$name" != debian-6.12-rt ] || common=$common-rt
+		;;
+	*) tock_die "unknown kernel '$name' (test, bench, debian-6.1, debian-6.1.0-ABI, debian-6.12, debian-6.12-rt, debian-6.12-16k)" ;;
 	esac
-	case "$abi" in '' | *[!0-9]*) tock_die "bad ABI in '$name'" ;; esac
-	TOCK_DEB_RELEASE=6.1.0-$abi-$flavour
+	TOCK_DEB_RELEASE=$version-$flavour
 	pkg=linux-image-$TOCK_DEB_RELEASE-unsigned
 	dir=$TOCK_CACHE/debian/$TOCK_DEB_RELEASE
 	TOCK_DEB_IMAGE=$dir/vmlinuz-$TOCK_DEB_RELEASE
@@ -191,20 +206,35 @@ tock_debian_kernel() {
 		tock_need_pkgs "linux-headers-$TOCK_DEB_RELEASE"
 		TOCK_DEB_KDIR=/usr/src/linux-headers-$TOCK_DEB_RELEASE
 	else
-		tock_debian_foreign_headers "$abi" "$dir"
+		tock_debian_foreign_headers "$dir" "$kbuild" "$common"
 	fi
 	[ -f "$TOCK_DEB_KDIR/Makefile" ] || tock_die "no $TOCK_DEB_KDIR"
 }
 
-# tock_debian_foreign_headers ABI DIR: a foreign architecture's headers
-# package cannot be installed beside the host's: its kbuild tools are
-# that architecture's programs.  Unpack it into DIR/headers once and point
-# it at the host's own kbuild tools (the same 6.1 sources, built for the
-# host), with the architecture-independent common headers installed.
+# tock_debian_newest PREFIX VERSION SUFFIX: the newest VERSION (a regular
+# expression) of linux-image-PREFIX VERSION SUFFIX-unsigned in the archive,
+# else the newest such image already in the cache (offline).
+tock_debian_newest() {
+	local v
+	v=$(apt-cache search --names-only "^linux-image-$1$2$3-unsigned\$" \
+		2>/dev/null | sed -E -n "s/^linux-image-$1($2)$3-unsigned .*/\\1/p" |
+		sort -V | tail -1)
+	[ -n "$v" ] || v=$(ls "$TOCK_CACHE/debian" 2>/dev/null |
+		sed -E -n "s/^$1($2)$3\$/\\1/p" | sort -V | tail -1)
+	[ -n "$v" ] || tock_die "no linux-image-$1*$3-unsigned in the archive (apt-get update?)"
+	echo "$v"
+}
+
+# tock_debian_foreign_headers DIR KBUILD COMMON: a foreign architecture's
+# headers package cannot be installed beside the host's: its kbuild tools
+# are that architecture's programs.  Unpack it into DIR/headers once and
+# point it at the host's own kbuild tools (package KBUILD: the same
+# sources, built for the host), with the architecture-independent common
+# headers (package COMMON) installed.
 tock_debian_foreign_headers() {
-	local abi=$1 dir=$2 pkg tmp deb
+	local dir=$1 kbuild=$2 pkg tmp deb
 	pkg=linux-headers-$TOCK_DEB_RELEASE
-	tock_need_pkgs linux-kbuild-6.1 "linux-headers-6.1.0-$abi-common"
+	tock_need_pkgs "$kbuild" "$3"
 	TOCK_DEB_KDIR=$dir/headers/usr/src/$pkg
 	[ -f "$dir/.headers" ] && return 0
 	tock_log "downloading $pkg:$TOCK_DEBARCH (once)"
@@ -216,7 +246,7 @@ tock_debian_foreign_headers() {
 	rm -rf "$dir/headers"
 	dpkg-deb -x "$deb" "$dir/headers" || tock_die "cannot unpack $deb"
 	rm -rf "$tmp"
-	ln -sfn /usr/lib/linux-kbuild-6.1/scripts "$TOCK_DEB_KDIR/scripts"
-	ln -sfn /usr/lib/linux-kbuild-6.1/tools "$TOCK_DEB_KDIR/tools"
+	ln -sfn "/usr/lib/$kbuild/scripts" "$TOCK_DEB_KDIR/scripts"
+	ln -sfn "/usr/lib/$kbuild/tools" "$TOCK_DEB_KDIR/tools"
 	touch "$dir/.headers"
 }

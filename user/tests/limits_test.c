@@ -19,8 +19,6 @@
 #define HUGE_LEN		(2UL << 20)
 /* RLIMIT_MEMLOCK in the charging tests: 16 pages. */
 #define SMALL_LIMIT_PAGES	16
-/* A limit that one huge page fits in, with room to spare. */
-#define HUGE_LIMIT_PAGES	2048
 /* PF_SUPERPRIV in /proc/<pid>/stat: the task used a capability. */
 #define TASK_SUPERPRIV		0x00000100UL
 /* Open files in the memory cgroup test. */
@@ -108,12 +106,14 @@ static void lim_set_memlock(struct __test_metadata *_metadata, size_t pages,
 }
 
 /*
- * One byte inside the huge page @huge: with 16 pages of RLIMIT_MEMLOCK the
- * allow must fail, because pinning that byte pins the whole huge page;
- * with room for it, VmPin grows by the whole huge page.
+ * One byte inside the huge page @huge of @size bytes: with 16 pages of
+ * RLIMIT_MEMLOCK the allow must fail, because pinning that byte pins the
+ * whole huge page; with room for it (twice its size), VmPin grows by the
+ * whole huge page.
  */
 static void lim_expect_whole_huge_page(struct __test_metadata *_metadata,
-				       FIXTURE_DATA(limits) *self, char *huge)
+				       FIXTURE_DATA(limits) *self, char *huge,
+				       size_t size)
 {
 	long vmpin;
 	allow_rw_return_t rw;
@@ -134,48 +134,83 @@ static void lim_expect_whole_huge_page(struct __test_metadata *_metadata,
 		EXPECT_TRUE(allow_readwrite(TOCK_DRIVER_TEST, 0, NULL,
 					    0).success);
 
-	lim_set_memlock(_metadata, HUGE_LIMIT_PAGES, self->page);
+	lim_set_memlock(_metadata, 2 * size / self->page, self->page);
 	rw = allow_readwrite(TOCK_DRIVER_TEST, 0, huge + 100, 1);
 	ASSERT_TRUE(rw.success) {
 		TH_LOG("allow within the limit: %s", tock_strerr(rw.status));
 	}
-	EXPECT_EQ(vmpin + (long)(HUGE_LEN >> 10), test_status_kb("VmPin"));
+	EXPECT_EQ(vmpin + (long)(size >> 10), test_status_kb("VmPin"));
 	ASSERT_TRUE(allow_readwrite(TOCK_DRIVER_TEST, 0, NULL, 0).success);
 	EXPECT_TRUE(test_vmpin_settle(vmpin));
+}
+
+/* A "Key: N kB" line of /proc/meminfo, in bytes; @dflt if absent. */
+static size_t lim_meminfo_bytes(const char *key, size_t dflt)
+{
+	size_t len = strlen(key);
+	char line[256];
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "re");
+	if (!f)
+		return dflt;
+	while (kb < 0 && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, len) && line[len] == ':')
+			kb = strtol(line + len + 1, NULL, 10);
+	fclose(f);
+	return kb > 0 ? (size_t)kb << 10 : dflt;
+}
+
+/* The size of a PMD-mapped transparent huge page (2 MiB with 4 KiB pages). */
+static size_t lim_thp_size(void)
+{
+	char line[64];
+	size_t size;
+
+	lim_read_line("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+		      line, sizeof(line));
+	size = strtoul(line, NULL, 10);
+	return size ? size : HUGE_LEN;
 }
 
 TEST_F(limits, memlock_charges_whole_thp)
 {
 	char *map, *huge, mode[128];
+	size_t size;
 
 	lim_read_line("/sys/kernel/mm/transparent_hugepage/enabled", mode,
 		      sizeof(mode));
 	if (!strstr(mode, "[always]") && !strstr(mode, "[madvise]"))
 		SKIP(return, "transparent huge pages are off");
-	map = test_map(self->maps, 2 * HUGE_LEN, PROT_READ | PROT_WRITE,
+	size = lim_thp_size();
+	map = test_map(self->maps, 2 * size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_NORESERVE, -1);
 	ASSERT_NE(NULL, map);
-	huge = (char *)(((uintptr_t)map + HUGE_LEN - 1) & ~(HUGE_LEN - 1));
-	ASSERT_EQ(0, madvise(huge, HUGE_LEN, MADV_HUGEPAGE));
-	memset(huge, 1, HUGE_LEN);
-	if (lim_rollup_kb("AnonHugePages") < (long)(HUGE_LEN >> 10))
+	huge = (char *)(((uintptr_t)map + size - 1) & ~(size - 1));
+	ASSERT_EQ(0, madvise(huge, size, MADV_HUGEPAGE));
+	memset(huge, 1, size);
+	if (lim_rollup_kb("AnonHugePages") < (long)(size >> 10))
 		SKIP(return, "no transparent huge page was allocated");
-	lim_expect_whole_huge_page(_metadata, self, huge);
+	lim_expect_whole_huge_page(_metadata, self, huge, size);
 }
 
 TEST_F(limits, memlock_charges_whole_hugetlb_page)
 {
+	/* The default huge page size: 2 MiB, or 32 MiB with 16 KiB pages. */
+	size_t size = lim_meminfo_bytes("Hugepagesize", HUGE_LEN);
 	char *huge;
 
 	/* Best effort: a kernel without hugetlbfs fails the mmap below. */
 	lim_write("/proc/sys/vm/nr_hugepages", "4");
-	huge = mmap(NULL, HUGE_LEN, PROT_READ | PROT_WRITE,
+	huge = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
 	if (huge == MAP_FAILED)
-		SKIP(return, "no 2 MiB hugetlbfs page: %s", strerror(errno));
-	memset(huge, 1, HUGE_LEN);
-	lim_expect_whole_huge_page(_metadata, self, huge);
-	munmap(huge, HUGE_LEN);
+		SKIP(return, "no %zu kB hugetlbfs page: %s", size >> 10,
+		     strerror(errno));
+	memset(huge, 1, size);
+	lim_expect_whole_huge_page(_metadata, self, huge, size);
+	munmap(huge, size);
 }
 
 /* The flags field (9th) of /proc/self/stat. */
