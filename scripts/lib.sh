@@ -144,8 +144,9 @@ tock_ksft_inc() {
 # image package once and keeps the extracted image under
 # $TOCK_CACHE/debian/, installs the matching headers package, and sets
 # TOCK_DEB_RELEASE (the image's uname -r), TOCK_DEB_IMAGE (the image to
-# boot) and TOCK_DEB_KDIR (the headers' build directory, which modules for
-# that image are built against).
+# boot), TOCK_DEB_KDIR (the headers' build directory, which modules for
+# that image are built against) and TOCK_DEB_MODULES (a directory with the
+# image's own uleds and uinput modules, for the LED and button tests).
 tock_debian_kernel() {
 	local name=$1 flavour=$TOCK_DEBARCH version pkg dir tmp deb foreign=
 	local kbuild common
@@ -184,7 +185,8 @@ tock_debian_kernel() {
 	pkg=linux-image-$TOCK_DEB_RELEASE-unsigned
 	dir=$TOCK_CACHE/debian/$TOCK_DEB_RELEASE
 	TOCK_DEB_IMAGE=$dir/vmlinuz-$TOCK_DEB_RELEASE
-	if [ ! -f "$dir/.extracted" ]; then
+	TOCK_DEB_MODULES=$dir/modules
+	if [ ! -f "$dir/.extracted-2" ]; then
 		tock_log "downloading $pkg (once)"
 		tmp=$(mktemp -d)
 		# apt's sandbox user must be able to write the download directory.
@@ -199,8 +201,19 @@ tock_debian_kernel() {
 		# built in.
 		cp "$tmp/x/boot/vmlinuz-$TOCK_DEB_RELEASE" \
 			"$tmp/x/boot/config-$TOCK_DEB_RELEASE" "$dir/"
+		# And the modules that stand in for a board's LEDs and
+		# buttons, which Debian builds as modules.
+		mkdir -p "$TOCK_DEB_MODULES"
+		find "$tmp/x/lib/modules" \( -name 'uleds.ko*' -o \
+			-name 'uinput.ko*' \) -exec cp '{}' "$TOCK_DEB_MODULES/" ';'
+		for m in "$TOCK_DEB_MODULES"/*.ko.xz; do
+			[ ! -f "$m" ] || xz -d "$m"
+		done
+		for m in "$TOCK_DEB_MODULES"/*.ko.zst; do
+			[ ! -f "$m" ] || zstd -q -d --rm "$m"
+		done
 		rm -rf "$tmp"
-		touch "$dir/.extracted"
+		touch "$dir/.extracted-2"
 	fi
 	if [ -z "$foreign" ]; then
 		tock_need_pkgs "linux-headers-$TOCK_DEB_RELEASE"
