@@ -54,7 +54,7 @@ BUILD_MODULES = scripts/build-modules --arch $(ARCH) --kdir "$(KDIR)" \
 	$(if $(filter 1,$(TOCK_TEST_DRIVER)),TOCK_TEST_DRIVER=1)
 
 .PHONY: all modules modules_install install clean user libtock-flags demo \
-	bench check libtock-cc libtock-c libtock-c-flags
+	bench check
 
 VERSION := 0.1
 PREFIX ?= /usr/local
@@ -106,6 +106,7 @@ libtock-flags:
 	@$(MAKE) -s --no-print-directory -C user libtock-flags ARCH=$(ARCH) \
 		OUT=$(CURDIR)/build/$(ARCH)/user
 
+.PHONY: libtock-cc libtock-c libtock-c-flags
 libtock-cc:
 	@$(MAKE) -s --no-print-directory -C user libtock-cc ARCH=$(ARCH)
 
