@@ -51,16 +51,23 @@ LIBTOCK_C_A := $(OUT)/libtock-c.a
 # stand in for glibc's own _exit, _write, ... (the two sys.c).
 REPLACED := libtock/crt0.c libtock/tock.c libtock/sys.c libtock-sync/sys.c
 
-# The tree is made again on every run, before any rule, so that files
-# added to or removed from the checkout are seen; the objects depend on
-# the files its links point to.
-# Objects built from another checkout are thrown away first.
+# The tree is made again, before any rule, whenever the checkout's list of
+# files (or the checkout) changed; the objects depend on the files its
+# links point to, so edits need no new tree.  An unchanged tree is left
+# alone: a program may be compiling against it.  Objects built from
+# another checkout are thrown away first.
 TREE_MADE := $(shell mkdir -p $(OUT) && \
 	{ [ "$$(cat $(OUT)/checkout 2>/dev/null)" = "$(LIBTOCK_C)" ] || \
-	  { rm -rf $(OBJ) && echo "$(LIBTOCK_C)" > $(OUT)/checkout; }; } && \
-	rm -rf $(TREE) && mkdir -p $(TREE) && \
-	cp -rs $(LIBTOCK_C)/libtock $(LIBTOCK_C)/libtock-sync $(TREE)/ && \
-	ln -sfn $(USER_DIR)/lib/tock.h $(TREE)/libtock/tock.h && echo made)
+	  { rm -rf $(OBJ) $(OUT)/tree.list && \
+	    echo "$(LIBTOCK_C)" > $(OUT)/checkout; }; } && \
+	(cd $(LIBTOCK_C) && find libtock libtock-sync | LC_ALL=C sort) \
+		> $(OUT)/tree.list.new && \
+	if [ -d $(TREE) ] && cmp -s $(OUT)/tree.list.new $(OUT)/tree.list; \
+	then rm -f $(OUT)/tree.list.new; \
+	else rm -rf $(TREE) && mkdir -p $(TREE) && \
+	  cp -rs $(LIBTOCK_C)/libtock $(LIBTOCK_C)/libtock-sync $(TREE)/ && \
+	  ln -sfn $(USER_DIR)/lib/tock.h $(TREE)/libtock/tock.h && \
+	  mv $(OUT)/tree.list.new $(OUT)/tree.list; fi && echo made)
 ifneq ($(TREE_MADE),made)
 $(error cannot make the libtock-c tree $(TREE))
 endif
@@ -104,7 +111,8 @@ $(OBJ)/tockallow-lib/%.o: $(USER_DIR)/lib/%.c $(USER_DIR)/libtock-c.mk
 	$(TOCK_CC) $(LIB_CFLAGS) -c -o $@ $<
 
 # The objects that exist: the shell sees them, make's cache may not.
-$(LIBTOCK_C_A): $(LIB_OBJS) $(OBJS)
+# tree.list changes when a source comes or goes.
+$(LIBTOCK_C_A): $(LIB_OBJS) $(OBJS) $(OUT)/tree.list
 	@rm -f $@
 	@$(TOCK_AR) rcs $@ $(LIB_OBJS) \
 		$$(for o in $(OBJS); do [ ! -f $$o ] || echo $$o; done)
