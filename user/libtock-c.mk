@@ -20,7 +20,8 @@
 # tock.h.  libtock-c's headers include it by relative path ("../tock.h"),
 # which the compiler resolves next to the including header before any -I
 # directory, so only a tree of that shape makes them see libtock's.
-# lib/libtock-drivers' wrappers are not linked: libtock-c's own are.
+# libtock-drivers/ is not linked: libtock-c's own wrappers are.  Not safe
+# to run twice at once for one OUT; scripts/libtock-c takes a lock.
 
 USER_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 UAPI_DIR := $(abspath $(USER_DIR)/../uapi)
