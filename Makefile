@@ -16,6 +16,11 @@
 #					make check always ask for it
 #   make user				libtock, tests, examples: build/$(ARCH)/user
 #   make -s libtock-flags		flags to build a program against libtock
+#   make -s libtock-cc			the compiler for ARCH
+#   make libtock-c LIBTOCK_C=DIR	libtock-c's own libtock/ and libtock-sync/
+#					against libtock's system calls:
+#					build/$(ARCH)/libtock-c (scripts/libtock-c)
+#   make -s libtock-c-flags LIBTOCK_C=DIR  flags to build a program against it
 #   make demo				boot QEMU and run the example programs
 #   make bench				allow against bare pinning, io_uring and
 #					memcpy, on the benchmark kernel in QEMU
@@ -100,6 +105,14 @@ user:
 libtock-flags:
 	@$(MAKE) -s --no-print-directory -C user libtock-flags ARCH=$(ARCH) \
 		OUT=$(CURDIR)/build/$(ARCH)/user
+
+.PHONY: libtock-cc libtock-c libtock-c-flags
+libtock-cc:
+	@$(MAKE) -s --no-print-directory -C user libtock-cc ARCH=$(ARCH)
+
+libtock-c libtock-c-flags:
+	@$(if $(LIBTOCK_C),,echo "usage: make $@ LIBTOCK_C=/path/to/libtock-c" >&2; exit 2;) \
+		scripts/libtock-c $(if $(filter %-flags,$@),--flags) $(ARCH) "$(LIBTOCK_C)"
 
 demo:
 	@scripts/demo $(ARCH)
