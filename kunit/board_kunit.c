@@ -170,6 +170,12 @@ static unsigned int tock_board_queued(struct tock_process *proc, u32 driver,
 	return n;
 }
 
+/* Upcalls queued for @proc, of any driver. */
+static unsigned int tock_board_pending(struct tock_process *proc)
+{
+	return READ_ONCE(proc->nr_upcalls);
+}
+
 /* Wait up to TOCK_BOARD_WAIT for an upcall of (@driver, @num); queued? */
 static bool tock_board_wait_queued(struct tock_process *proc, u32 driver,
 				   u32 num)
@@ -364,7 +370,7 @@ static void tock_alarm_set_relative_fires(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, args[2], 0);
 	/* One shot: it fired once and is no longer armed. */
 	msleep(2 * TOCK_ALARM_SHORT_MS);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(env->proc->nr_upcalls), 0);
+	KUNIT_EXPECT_EQ(test, tock_board_pending(env->proc), 0);
 	tock_board_expect_failure(test, env->proc, TOCK_DRIVER_ALARM,
 				  TOCK_ALARM_CMD_STOP, 0, 0,
 				  TOCK_STATUS_ALREADY);
@@ -479,7 +485,7 @@ static void tock_alarm_set_relative_u32_max_is_far_ahead(struct kunit *test)
 	/* now - 1, modulo 2^32, with now read inside the command. */
 	KUNIT_EXPECT_LE(test, expiration + 1 - before, after - before);
 	msleep(50);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(env->proc->nr_upcalls), 0);
+	KUNIT_EXPECT_EQ(test, tock_board_pending(env->proc), 0);
 	tock_alarm_ok(test, env->proc, TOCK_ALARM_CMD_STOP, 0, 0);
 }
 
@@ -501,7 +507,7 @@ static void tock_alarm_stop_cancels_and_then_is_already(struct kunit *test)
 				  TOCK_STATUS_ALREADY);
 	/* Well past the expiration: the stopped alarm never fires. */
 	msleep(4 * TOCK_ALARM_SHORT_MS);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(env->proc->nr_upcalls), 0);
+	KUNIT_EXPECT_EQ(test, tock_board_pending(env->proc), 0);
 }
 
 static void tock_alarm_set_replaces_the_armed_alarm(struct kunit *test)
@@ -532,7 +538,7 @@ static void tock_alarm_legacy_and_unknown_are_nosupport(struct kunit *test)
 	tock_board_expect_failure(test, env->proc, TOCK_DRIVER_ALARM,
 				  TOCK_ALARM_CMD_UNKNOWN, 0, 0,
 				  TOCK_STATUS_NOSUPPORT);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(env->proc->nr_upcalls), 0);
+	KUNIT_EXPECT_EQ(test, tock_board_pending(env->proc), 0);
 }
 
 /*
@@ -570,7 +576,7 @@ static void tock_alarm_every_process_has_its_own(struct kunit *test)
 	}
 	/* The last expiration has passed: nothing else came. */
 	for (i = 0; i < TOCK_ALARM_PROCS; i++)
-		KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(procs[i]->nr_upcalls), 0,
+		KUNIT_EXPECT_EQ_MSG(test, tock_board_pending(procs[i]), 0,
 				    "process %d", i);
 }
 
