@@ -185,12 +185,15 @@ static void con_drain_input(FIXTURE_DATA(console) *self)
 	free(buf);
 }
 
-/* Whether an upcall (or a bare return value) is queued for us. */
+/*
+ * Whether an upcall (POLLIN) or a bare return value (POLLRDBAND: what the
+ * driver's upcalls are here, as nothing is subscribed) is queued for us.
+ */
 static bool con_upcall_queued(void)
 {
-	struct pollfd pfd = { .fd = tock_fd(), .events = POLLIN };
+	struct pollfd pfd = { .fd = tock_fd(), .events = POLLIN | POLLRDBAND };
 
-	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLIN | POLLRDBAND));
 }
 
 FIXTURE_SETUP(console)
