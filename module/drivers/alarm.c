@@ -90,6 +90,14 @@ static enum hrtimer_restart tock_alarm_fire(struct hrtimer *timer)
 	now = tock_alarm_now();
 	left = tock_alarm_remaining(now, app->reference, app->dt);
 	if (left) {
+		/*
+		 * Another thread of the process armed a new alarm, and
+		 * restarted the timer for it, while this callback waited
+		 * for the lock: that start stands (and forwarding a queued
+		 * timer would warn).
+		 */
+		if (hrtimer_is_queued(timer))
+			goto out;
 		/* Early by the rounding of ticks to nanoseconds: wait again. */
 		hrtimer_forward_now(timer, tock_alarm_ticks_to_ktime(left));
 		ret = HRTIMER_RESTART;
