@@ -21,6 +21,7 @@
 #include <linux/fs.h>
 #include <linux/input.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/leds.h>
 #include <linux/math64.h>
@@ -53,6 +54,8 @@
 /* Processes of the many-processes case, and the one that stops. */
 #define TOCK_ALARM_PROCS		8
 #define TOCK_ALARM_STOPPER		2
+/* How long two threads race to set one process's alarm. */
+#define TOCK_ALARM_RACE			(2 * HZ)
 
 /* The LED capsule's numbers (Tock's capsules/core/src/led.rs). */
 #define TOCK_LED_CMD_COUNT	0
@@ -580,6 +583,49 @@ static void tock_alarm_every_process_has_its_own(struct kunit *test)
 				    "process %d", i);
 }
 
+/* Another thread of the process, re-arming an alarm that is due at once. */
+static int tock_alarm_racer(void *data)
+{
+	struct tock_process *proc = data;
+
+	while (!kthread_should_stop()) {
+		tock_board_command(proc, TOCK_DRIVER_ALARM,
+				   TOCK_ALARM_CMD_SET_RELATIVE, 0, 0);
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Two threads of one process set its alarm at once, one due at once, the
+ * other a little later: a timer callback for the first may then meet the
+ * timer already restarted by the second.  Nothing may warn, and after a
+ * stop nothing fires.
+ */
+static void tock_alarm_set_from_two_threads(struct kunit *test)
+{
+	struct tock_kunit_env *env = test->priv;
+	unsigned long end = jiffies + TOCK_ALARM_RACE;
+	struct task_struct *racer;
+	unsigned int queued;
+
+	racer = kthread_run(tock_alarm_racer, env->proc, "tock_alarm_racer");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, racer);
+	while (time_before(jiffies, end)) {
+		tock_board_command(env->proc, TOCK_DRIVER_ALARM,
+				   TOCK_ALARM_CMD_SET_RELATIVE,
+				   TOCK_ALARM_MS(1), 0);
+		cond_resched();
+	}
+	kthread_stop(racer);
+	tock_board_command(env->proc, TOCK_DRIVER_ALARM, TOCK_ALARM_CMD_STOP,
+			   0, 0);
+	queued = tock_board_pending(env->proc);
+	KUNIT_EXPECT_GT(test, queued, 0);
+	msleep(4 * TOCK_ALARM_SHORT_MS);
+	KUNIT_EXPECT_EQ(test, tock_board_pending(env->proc), queued);
+}
+
 /*
  * A process closed with its alarm armed: the timer must not outlive it
  * (KASAN sees a timer that fires into the freed grant).
@@ -609,6 +655,7 @@ static struct kunit_case tock_alarm_test_cases[] = {
 	KUNIT_CASE(tock_alarm_legacy_and_unknown_are_nosupport),
 	KUNIT_CASE(tock_alarm_every_process_has_its_own),
 	KUNIT_CASE(tock_alarm_close_with_alarm_armed),
+	KUNIT_CASE_SLOW(tock_alarm_set_from_two_threads),
 	{}
 };
 
