@@ -7,14 +7,15 @@
  * tockallow_alarm checks the alarm against the clock it is defined on (the
  * monotonic clock in microseconds, cut to 32 bits): the frequency, the
  * counter, relative and absolute alarms and their upcalls, expirations
- * that wrap and references already passed, stop, and one alarm per
- * process.  tockallow_led registers LED class devices of its own, names
- * them in tock_led's "leds" parameter and watches the brightness the LED
- * core hands them; tockallow_button registers input devices of its own,
- * names their keys in tock_button's "keys" parameter and injects key
- * events.  Both parameters are written through sysfs, as an administrator
- * would, and restored when the test ends.  A case whose driver module is
- * not loaded is skipped.
+ * that wrap and references already passed, stop, one alarm per process,
+ * and two threads setting one process's alarm at once.  tockallow_led
+ * registers LED class devices of its own, names them in tock_led's
+ * "leds" parameter and watches the brightness the LED core hands them;
+ * tockallow_button registers input devices of its own, names their keys
+ * in tock_button's "keys" parameter and injects key events.  Both
+ * parameters are written through sysfs, as an administrator would, and
+ * restored when the test ends.  A case whose driver module is not loaded
+ * is skipped.
  */
 #include <linux/delay.h>
 #include <linux/file.h>
@@ -223,9 +224,9 @@ static void tock_board_wait_for(struct kunit *test, struct tock_process *proc,
 }
 
 /*
- * Module parameters, through their sysfs files.  The first write of a
- * test saves the value it found, and the test's end restores it, so a
- * suite leaves the parameter as the administrator set it.
+ * A module parameter, written through its sysfs file.  A suite's init
+ * saves the value it finds and the test's end restores it, so a suite
+ * leaves the parameter as the administrator set it.
  */
 struct tock_board_param {
 	const char *path;
@@ -233,17 +234,29 @@ struct tock_board_param {
 	size_t len;
 };
 
-static ssize_t tock_board_param_rw(const char *path, char *buf, size_t len,
-				   bool write)
+static ssize_t tock_board_param_read(const char *path, char *buf, size_t len)
 {
-	struct file *f = filp_open(path, write ? O_WRONLY : O_RDONLY, 0);
+	struct file *f = filp_open(path, O_RDONLY, 0);
 	loff_t pos = 0;
 	ssize_t n;
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	n = write ? kernel_write(f, buf, len, &pos) :
-		    kernel_read(f, buf, len, &pos);
+	n = kernel_read(f, buf, len, &pos);
+	fput(f);
+	return n;
+}
+
+static ssize_t tock_board_param_write(const char *path, const char *val,
+				      size_t len)
+{
+	struct file *f = filp_open(path, O_WRONLY, 0);
+	loff_t pos = 0;
+	ssize_t n;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_write(f, val, len, &pos);
 	fput(f);
 	return n;
 }
@@ -253,7 +266,7 @@ static void tock_board_param_restore(void *data)
 	struct tock_board_param *p = data;
 
 	/* Nothing to report to at the end of a test: best effort. */
-	tock_board_param_rw(p->path, p->saved, p->len, true);
+	tock_board_param_write(p->path, p->saved, p->len);
 }
 
 /* Save @path's value now and restore it when the test ends. */
@@ -267,8 +280,7 @@ static void tock_board_param_save(struct kunit *test, const char *path)
 	p->path = path;
 	p->saved = kunit_kzalloc(test, TOCK_BOARD_PARAM_MAX, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p->saved);
-	n = tock_board_param_rw(path, p->saved, TOCK_BOARD_PARAM_MAX - 1,
-				false);
+	n = tock_board_param_read(path, p->saved, TOCK_BOARD_PARAM_MAX - 1);
 	if (n == -ENOENT)
 		kunit_skip(test, "no %s", path);
 	KUNIT_ASSERT_GT_MSG(test, n, 0, "read %s: %zd", path, n);
@@ -281,7 +293,7 @@ static void tock_board_param_save(struct kunit *test, const char *path)
 static void tock_board_param_set(struct kunit *test, const char *path,
 				 const char *val)
 {
-	ssize_t n = tock_board_param_rw(path, (char *)val, strlen(val), true);
+	ssize_t n = tock_board_param_write(path, val, strlen(val));
 
 	KUNIT_ASSERT_EQ_MSG(test, n, (ssize_t)strlen(val), "write %s to %s",
 			    val, path);
