@@ -8,11 +8,13 @@
  * with a reference ahead of the counter, which has wrapped past it) fires
  * at once, and 2^32 - 1 ticks lie ahead; stop answers ALREADY with
  * nothing armed; every process has its own alarm, which the others'
- * stops leave alone; the userspace multiplexer runs many alarms in order
+ * stops leave alone, and its threads may set it at once; the userspace multiplexer runs many alarms in order
  * and libtocksync_alarm_delay_ms() waits about as long as asked.
  */
 #define _GNU_SOURCE
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -32,6 +34,8 @@
 #define ALARM_SLACK_MS		3000
 /* Processes that each wait for an alarm of their own. */
 #define ALARM_PROCS		8
+/* How long two threads race to set one alarm. */
+#define ALARM_RACE_MS		8000
 /* Alarms of one process's multiplexer. */
 #define ALARM_MANY		6
 
@@ -332,6 +336,46 @@ TEST_F(alarm, stop_in_one_process_leaves_the_others)
 	EXPECT_EQ(expiration, up.data1);
 	EXPECT_LE(dt, up.data0 - before);
 	EXPECT_EQ(RETURNCODE_EALREADY, libtock_alarm_command_stop());
+}
+
+static atomic_bool alarm_racing;
+
+/* Set the process's alarm, due at once, until told to stop. */
+static void *alarm_racer(void *arg)
+{
+	uint32_t expiration;
+
+	(void)arg;
+	while (atomic_load(&alarm_racing))
+		libtock_alarm_command_set_relative(0, &expiration);
+	return NULL;
+}
+
+/*
+ * Threads share their process's one alarm.  One sets it due at once while
+ * another sets it a millisecond ahead: a timer callback for the first may
+ * meet the timer already restarted for the second, which must not upset
+ * the kernel (the guest fails on a warning).  After a stop nothing fires.
+ */
+TEST_F(alarm, threads_setting_one_alarm_at_once)
+{
+	uint32_t expiration, ms = alarm_ms_ticks(self->hz, 1);
+	struct pollfd p = { .fd = self->tock, .events = POLLRDBAND };
+	uint64_t end = alarm_mono_ms() + ALARM_RACE_MS;
+	pthread_t racer;
+
+	atomic_store(&alarm_racing, true);
+	ASSERT_EQ(0, pthread_create(&racer, NULL, alarm_racer, NULL));
+	while (alarm_mono_ms() < end)
+		libtock_alarm_command_set_relative(ms, &expiration);
+	atomic_store(&alarm_racing, false);
+	ASSERT_EQ(0, pthread_join(racer, NULL));
+	libtock_alarm_command_stop();
+	/* Drop what fired during the race, then watch for more. */
+	while (poll(&p, 1, 0) == 1)
+		yield_wait_for(DRIVER_NUM_ALARM, ALARM_UPCALL);
+	usleep(ALARM_SHORT_MS * 3 * 1000);
+	EXPECT_EQ(0, poll(&p, 1, 0));
 }
 
 /* A process that exits with an alarm armed leaves nothing behind. */
