@@ -143,8 +143,14 @@ static struct tock_command_ret tock_alarm_stop(struct tock_alarm_app *app)
 	spin_lock_irq(&app->lock);
 	was_armed = app->armed;
 	app->armed = false;
+	/*
+	 * Under the lock, or it could cancel the timer of an alarm that
+	 * another thread of the process arms right after this stop, which
+	 * would then never fire.  A callback already running finds nothing
+	 * armed and does nothing; process_exit waits for callbacks.
+	 */
+	hrtimer_try_to_cancel(&app->timer);
 	spin_unlock_irq(&app->lock);
-	hrtimer_cancel(&app->timer);
 	if (!was_armed)
 		return tock_ret_failure(TOCK_STATUS_ALREADY);
 	return tock_ret_success();
