@@ -90,6 +90,14 @@ static enum hrtimer_restart tock_alarm_fire(struct hrtimer *timer)
 	now = tock_alarm_now();
 	left = tock_alarm_remaining(now, app->reference, app->dt);
 	if (left) {
+		/*
+		 * Another thread of the process armed a new alarm, and
+		 * restarted the timer for it, while this callback waited
+		 * for the lock: that start stands (and forwarding a queued
+		 * timer would warn).
+		 */
+		if (hrtimer_is_queued(timer))
+			goto out;
 		/* Early by the rounding of ticks to nanoseconds: wait again. */
 		hrtimer_forward_now(timer, tock_alarm_ticks_to_ktime(left));
 		ret = HRTIMER_RESTART;
@@ -135,8 +143,14 @@ static struct tock_command_ret tock_alarm_stop(struct tock_alarm_app *app)
 	spin_lock_irq(&app->lock);
 	was_armed = app->armed;
 	app->armed = false;
+	/*
+	 * Under the lock, or it could cancel the timer of an alarm that
+	 * another thread of the process arms right after this stop, which
+	 * would then never fire.  A callback already running finds nothing
+	 * armed and does nothing; process_exit waits for callbacks.
+	 */
+	hrtimer_try_to_cancel(&app->timer);
 	spin_unlock_irq(&app->lock);
-	hrtimer_cancel(&app->timer);
 	if (!was_armed)
 		return tock_ret_failure(TOCK_STATUS_ALREADY);
 	return tock_ret_success();

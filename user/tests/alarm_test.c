@@ -4,13 +4,17 @@
  * libtock-c's alarms run on it.  The counter ticks at the frequency it
  * reports and wraps at 32 bits; an alarm is (reference, dt) and expires
  * once the counter is dt past reference modulo 2^32, so one whose
- * reference + dt wraps is still in the future and one set in the past
- * fires at once; stop answers ALREADY with nothing armed; every process
- * has its own alarm; the userspace multiplexer runs many alarms in order
+ * reference + dt wraps is still in the future, one set in the past (or
+ * with a reference ahead of the counter, which has wrapped past it) fires
+ * at once, and 2^32 - 1 ticks lie ahead; stop answers ALREADY with
+ * nothing armed; every process has its own alarm, which the others'
+ * stops leave alone, and its threads may set it at once; the userspace multiplexer runs many alarms in order
  * and libtocksync_alarm_delay_ms() waits about as long as asked.
  */
 #define _GNU_SOURCE
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -30,6 +34,8 @@
 #define ALARM_SLACK_MS		3000
 /* Processes that each wait for an alarm of their own. */
 #define ALARM_PROCS		8
+/* How long two threads race to set one alarm. */
+#define ALARM_RACE_MS		8000
 /* Alarms of one process's multiplexer. */
 #define ALARM_MANY		6
 
@@ -164,6 +170,42 @@ TEST_F(alarm, expiration_that_wraps_is_in_the_future)
 	EXPECT_LE(dt, up.data0 - reference);
 }
 
+/*
+ * A reference numerically ahead of the counter is one the counter has
+ * wrapped past since, as Tock takes every reference to be in the past:
+ * (now + 10 s, 20 s) expired about 2^32 ticks ago and fires at once,
+ * where reference + dt taken as a plain sum would lie 30 s ahead.
+ */
+TEST_F(alarm, reference_ahead_of_the_counter_has_wrapped_past)
+{
+	uint32_t reference = alarm_read() + alarm_ms_ticks(self->hz, 10000);
+	uint32_t dt = alarm_ms_ticks(self->hz, 20000);
+	yield_waitfor_return_t up;
+	uint64_t m0 = alarm_mono_ms();
+
+	ASSERT_EQ(RETURNCODE_SUCCESS,
+		  libtock_alarm_command_set_absolute(reference, dt));
+	up = yield_wait_for(DRIVER_NUM_ALARM, ALARM_UPCALL);
+	EXPECT_EQ(reference + dt, up.data1);
+	EXPECT_LT(alarm_mono_ms() - m0, (uint64_t)ALARM_SLACK_MS);
+}
+
+/* The longest relative alarm, 2^32 - 1 ticks, lies ahead, not behind. */
+TEST_F(alarm, longest_relative_alarm_is_far_ahead)
+{
+	uint32_t before = alarm_read(), expiration = 0, after;
+	struct pollfd p = { .fd = self->tock, .events = POLLRDBAND };
+
+	ASSERT_EQ(RETURNCODE_SUCCESS,
+		  libtock_alarm_command_set_relative(UINT32_MAX, &expiration));
+	after = alarm_read();
+	/* now - 1, modulo 2^32, with now read inside the command. */
+	EXPECT_GE(after - before, expiration + 1 - before);
+	usleep(ALARM_SHORT_MS * 1000);
+	EXPECT_EQ(0, poll(&p, 1, 0));
+	EXPECT_EQ(RETURNCODE_SUCCESS, libtock_alarm_command_stop());
+}
+
 TEST_F(alarm, stop_with_nothing_armed_is_already)
 {
 	EXPECT_EQ(RETURNCODE_EALREADY, libtock_alarm_command_stop());
@@ -252,6 +294,88 @@ TEST_F(alarm, every_process_has_its_own_alarm)
 		EXPECT_TRUE(WIFEXITED(status));
 		EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("child %d", i);
 	}
+}
+
+/*
+ * Processes stopping and re-arming their own alarms leave another's
+ * alone: the parent's alarm, armed first, fires once at its expiration.
+ */
+TEST_F(alarm, stop_in_one_process_leaves_the_others)
+{
+	uint32_t dt = alarm_ms_ticks(self->hz, ALARM_SHORT_MS * 4);
+	uint32_t expiration, before = alarm_read();
+	yield_waitfor_return_t up;
+	pid_t pids[ALARM_PROCS];
+	int i, status;
+
+	ASSERT_EQ(RETURNCODE_SUCCESS,
+		  libtock_alarm_command_set_relative(dt, &expiration));
+	for (i = 0; i < ALARM_PROCS; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (!pids[i]) {
+			uint32_t e;
+
+			/* Nothing is armed in a new process... */
+			if (libtock_alarm_command_stop() != RETURNCODE_EALREADY)
+				_exit(2);
+			/* ...and stopping its own alarm stops only that. */
+			if (libtock_alarm_command_set_relative(dt / 2, &e) ||
+			    libtock_alarm_command_stop() ||
+			    libtock_alarm_command_stop() != RETURNCODE_EALREADY)
+				_exit(3);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < ALARM_PROCS; i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("child %d", i);
+	}
+	up = yield_wait_for(DRIVER_NUM_ALARM, ALARM_UPCALL);
+	EXPECT_EQ(expiration, up.data1);
+	EXPECT_LE(dt, up.data0 - before);
+	EXPECT_EQ(RETURNCODE_EALREADY, libtock_alarm_command_stop());
+}
+
+static atomic_bool alarm_racing;
+
+/* Set the process's alarm, due at once, until told to stop. */
+static void *alarm_racer(void *arg)
+{
+	uint32_t expiration;
+
+	(void)arg;
+	while (atomic_load(&alarm_racing))
+		libtock_alarm_command_set_relative(0, &expiration);
+	return NULL;
+}
+
+/*
+ * Threads share their process's one alarm.  One sets it due at once while
+ * another sets it a millisecond ahead: a timer callback for the first may
+ * meet the timer already restarted for the second, which must not upset
+ * the kernel (the guest fails on a warning).  After a stop nothing fires.
+ */
+TEST_F(alarm, threads_setting_one_alarm_at_once)
+{
+	uint32_t expiration, ms = alarm_ms_ticks(self->hz, 1);
+	struct pollfd p = { .fd = self->tock, .events = POLLRDBAND };
+	uint64_t end = alarm_mono_ms() + ALARM_RACE_MS;
+	pthread_t racer;
+
+	atomic_store(&alarm_racing, true);
+	ASSERT_EQ(0, pthread_create(&racer, NULL, alarm_racer, NULL));
+	while (alarm_mono_ms() < end)
+		libtock_alarm_command_set_relative(ms, &expiration);
+	atomic_store(&alarm_racing, false);
+	ASSERT_EQ(0, pthread_join(racer, NULL));
+	libtock_alarm_command_stop();
+	/* Drop what fired during the race, then watch for more. */
+	while (poll(&p, 1, 0) == 1)
+		yield_wait_for(DRIVER_NUM_ALARM, ALARM_UPCALL);
+	usleep(ALARM_SHORT_MS * 3 * 1000);
+	EXPECT_EQ(0, poll(&p, 1, 0));
 }
 
 /* A process that exits with an alarm armed leaves nothing behind. */

@@ -6,7 +6,8 @@
  * release of an enabled button reach the process as upcalls (n, 1, 0) and
  * (n, 0, 0), through libtock's callback too; disabled or never enabled
  * buttons send nothing, nor does autorepeat; read follows the key; a
- * number past the count is INVAL; rewriting the parameter renumbers.
+ * keyboard unplugged with a key held reports its release; a number past
+ * the count is INVAL; rewriting the parameter renumbers.
  */
 #define _GNU_SOURCE
 #include <poll.h>
@@ -250,6 +251,31 @@ TEST_F(button, read_follows_the_key)
 	ASSERT_EQ(0, button_key(self->uinput, BUTTON_KEY0, BUTTON_UP));
 	ASSERT_EQ(RETURNCODE_SUCCESS, libtock_button_read(0, &val));
 	EXPECT_EQ(0, val);
+}
+
+/*
+ * A keyboard unplugged with a key held: the input core reports the key
+ * released as the device goes, so the button reads up and the process
+ * hears the release rather than a button stuck down.
+ */
+TEST_F(button, unplugged_with_a_key_held_reports_release)
+{
+	yield_waitfor_return_t up;
+	int pressed = -1;
+
+	ASSERT_EQ(RETURNCODE_SUCCESS,
+		  libtock_button_command_enable_interrupt(0));
+	ASSERT_EQ(0, button_key(self->uinput, BUTTON_KEY0, BUTTON_DOWN));
+	ASSERT_TRUE(button_upcall(self->tock, BUTTON_WAIT_MS, &up));
+	EXPECT_EQ(1u, up.data1);
+	ASSERT_EQ(0, ioctl(self->uinput, UI_DEV_DESTROY));
+	close(self->uinput);
+	self->uinput = -1;
+	ASSERT_TRUE(button_upcall(self->tock, BUTTON_WAIT_MS, &up));
+	EXPECT_EQ(0u, up.data0);
+	EXPECT_EQ(0u, up.data1);
+	ASSERT_EQ(RETURNCODE_SUCCESS, libtock_button_read(0, &pressed));
+	EXPECT_EQ(0, pressed);
 }
 
 TEST_F(button, number_past_the_count_is_inval)

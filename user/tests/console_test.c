@@ -185,12 +185,15 @@ static void con_drain_input(FIXTURE_DATA(console) *self)
 	free(buf);
 }
 
-/* Whether an upcall (or a bare return value) is queued for us. */
+/*
+ * Whether an upcall (POLLIN) or a bare return value (POLLRDBAND: what the
+ * driver's upcalls are here, as nothing is subscribed) is queued for us.
+ */
 static bool con_upcall_queued(void)
 {
-	struct pollfd pfd = { .fd = tock_fd(), .events = POLLIN };
+	struct pollfd pfd = { .fd = tock_fd(), .events = POLLIN | POLLRDBAND };
 
-	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLIN | POLLRDBAND));
 }
 
 FIXTURE_SETUP(console)
@@ -575,6 +578,73 @@ TEST_F(console, full_input_ring_blocks_writer_and_loses_nothing)
 	EXPECT_EQ(0, memcmp(buf, typed, self->in_size));
 	ASSERT_EQ(1, poll(&pfd, 1, 0));
 	EXPECT_EQ(POLLOUT, pfd.revents);
+}
+
+/*
+ * A writer blocked on the full input ring resumes as reads drain it, and
+ * every byte arrives, in order, across the reads.
+ */
+TEST_F(console, blocked_writer_resumes_as_reads_drain_the_ring)
+{
+	size_t total = self->in_size + CON_EXTRA;
+	uint8_t *typed = con_pattern_buf(self, total);
+	uint8_t *buf = test_map(self->maps, total, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE, -1);
+	uint32_t got = 0, first;
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, typed);
+	ASSERT_NE(NULL, buf);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* Blocking: fills the ring, then waits for room. */
+		int dev = open(CON_DEV, O_WRONLY | O_CLOEXEC);
+
+		_exit(dev < 0 || con_type(dev, typed, total) ? 1 : 0);
+	}
+	/* Until the ring is full the writer has more to write. */
+	test_sleep_ms(CON_BLOCK_MS);
+	first = self->in_size / 2;
+	EXPECT_EQ(RETURNCODE_SUCCESS,
+		  libtocksync_console_read(buf, first, &got));
+	EXPECT_EQ(first, got);
+	EXPECT_EQ(RETURNCODE_SUCCESS,
+		  libtocksync_console_read(buf + first, total - first, &got));
+	EXPECT_EQ(total - first, got);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, memcmp(buf, typed, total));
+}
+
+/*
+ * The UART is full duplex: a read waiting for input holds up neither a
+ * write nor the device's reader, and the write's upcall does not end it.
+ */
+TEST_F(console, both_directions_at_once)
+{
+	char in[4] = "", out[2 * CON_TEXT_LEN];
+	yield_waitfor_return_t done;
+	uint32_t written = 0;
+
+	ASSERT_TRUE(con_allow_rw(in, sizeof(in)));
+	ASSERT_EQ(TOCK_SYSCALL_SUCCESS, con_cmd(CON_CMD_READ, 4).type);
+	ASSERT_EQ(RETURNCODE_SUCCESS,
+		  libtocksync_console_write((const uint8_t *)CON_TEXT,
+					    CON_TEXT_LEN, &written));
+	EXPECT_EQ(CON_TEXT_LEN, written);
+	EXPECT_FALSE(con_upcall_queued());
+	/* The far end reads our output, then answers. */
+	ASSERT_EQ((ssize_t)CON_TEXT_LEN,
+		  con_read_all(self->dev, out, sizeof(out)));
+	EXPECT_EQ(0, memcmp(out, CON_TEXT, CON_TEXT_LEN));
+	ASSERT_EQ(0, con_type(self->dev, "pong", 4));
+	done = yield_wait_for(DRIVER_NUM_CONSOLE, CON_UPCALL_READ);
+	EXPECT_EQ(TOCK_STATUSCODE_SUCCESS, done.data0);
+	EXPECT_EQ(4, done.data1);
+	EXPECT_EQ(0, memcmp(in, "pong", 4));
 }
 
 TEST_F(console, read_of_nothing_is_size)

@@ -5,7 +5,8 @@
  * driver's "leds" parameter.  Command 0 counts the named LEDs; on, off and
  * toggle reach the right LED, seen from the uleds end; a number past the
  * count is INVAL, a named LED that is not registered (or has gone) is
- * NODEVICE; rewriting the parameter renumbers the LEDs at once.
+ * NODEVICE until it registers, however late; rewriting the parameter
+ * renumbers the LEDs at once.
  */
 #define _GNU_SOURCE
 #include <poll.h>
@@ -187,6 +188,27 @@ TEST_F(led, led_that_goes_away_is_nodevice)
 	led_brightness(self->b, 0);
 	ASSERT_EQ(RETURNCODE_SUCCESS, libtock_led_on(2));
 	EXPECT_EQ(LED_MAX_B, led_brightness(self->b, LED_WAIT_MS));
+}
+
+/*
+ * A named LED that first registers after the parameter was written (a
+ * keyboard plugged in later) is found by the next command: no reload.
+ */
+TEST_F(led, led_registered_after_the_parameter_gets_its_number)
+{
+	int late;
+
+	ASSERT_EQ(RETURNCODE_ENODEVICE, libtock_led_on(1));
+	late = led_uleds(LED_MISSING, LED_MAX_A);
+	ASSERT_LE(0, late) TH_LOG("uleds: %s", strerror(-late));
+	led_brightness(late, 0);
+	EXPECT_EQ(RETURNCODE_SUCCESS, libtock_led_on(1));
+	EXPECT_EQ(LED_MAX_A, led_brightness(late, LED_WAIT_MS));
+	EXPECT_EQ(-1, led_brightness(self->a, LED_QUIET_MS));
+	EXPECT_EQ(RETURNCODE_SUCCESS, libtock_led_toggle(1));
+	EXPECT_EQ(0, led_brightness(late, LED_WAIT_MS));
+	close(late);
+	EXPECT_EQ(RETURNCODE_ENODEVICE, libtock_led_on(1));
 }
 
 TEST_F(led, rewriting_the_parameter_renumbers_at_once)
