@@ -34,8 +34,12 @@
 #define ALARM_SLACK_MS		3000
 /* Processes that each wait for an alarm of their own. */
 #define ALARM_PROCS		8
-/* How long two threads race to set one alarm. */
-#define ALARM_RACE_MS		8000
+/*
+ * How long two threads race to set one alarm.  Every boot of the suite
+ * pays it; KUnit's tock_alarm_set_from_two_threads races in-kernel, where
+ * the bug it guards against showed within 2 s.
+ */
+#define ALARM_RACE_MS		3000
 /* Alarms of one process's multiplexer. */
 #define ALARM_MANY		6
 
