@@ -11,6 +11,7 @@
  * where scripts/vm-run puts them), before the test ends.  Needs root.
  */
 #define _GNU_SOURCE
+#include <poll.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -536,6 +537,103 @@ TEST_F_TIMEOUT(unload, kill_during_huge_allow_stops_it, 120)
 	}
 	close(ready[0]);
 	EXPECT_EQ(0, unload_write_param(BUFFER_PARAM, old));
+	unload_expect_pins_released(_metadata, self);
+}
+
+/* Children racing the unloads, and the unload and load rounds. */
+#define RACERS			2
+#define RACE_ROUNDS		30
+#define RACE_BYTES		16
+
+/*
+ * In a child, until @stop reads EOF or one byte: open a process, use the
+ * rng driver (command 0, an allow, a fill) and close it again, with the
+ * driver loaded or not.  Every answer must be the driver's or NODEVICE.
+ * Returns 0 or the failed step.
+ */
+static int unload_racer(int stop)
+{
+	struct tock_ioc_command c;
+	struct tock_ioc_allow a;
+	uint8_t buf[RACE_BYTES];
+	struct pollfd pfd = { .fd = stop, .events = POLLIN };
+	int fd;
+
+	while (poll(&pfd, 1, 0) == 0) {
+		fd = open(tock_device_path(), O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return 1;
+		memset(&c, 0, sizeof(c));
+		c.driver = TOCK_DRIVER_RNG;
+		if (tock_raw_command(fd, &c))
+			return 2;
+		if (c.rtype != TOCK_RET_SUCCESS &&
+		    !(c.rtype == TOCK_RET_FAILURE &&
+		      c.data[0] == TOCK_STATUS_NODEVICE))
+			return 3;
+		memset(&a, 0, sizeof(a));
+		a.driver = TOCK_DRIVER_RNG;
+		a.addr = (uintptr_t)buf;
+		a.size = sizeof(buf);
+		if (tock_raw_allow_rw(fd, &a))
+			return 4;
+		if (a.status != TOCK_STATUS_SUCCESS &&
+		    a.status != TOCK_STATUS_NODEVICE)
+			return 5;
+		memset(&c, 0, sizeof(c));
+		c.driver = TOCK_DRIVER_RNG;
+		c.command_num = 1;
+		c.arg1 = sizeof(buf);
+		if (tock_raw_command(fd, &c))
+			return 6;
+		if (c.rtype != TOCK_RET_SUCCESS &&
+		    !(c.rtype == TOCK_RET_FAILURE &&
+		      c.data[0] == TOCK_STATUS_NODEVICE))
+			return 7;
+		/* Closed with the fill in flight, or done. */
+		close(fd);
+	}
+	return 0;
+}
+
+TEST_F_TIMEOUT(unload, driver_unload_races_processes_using_it, 120)
+{
+	int stop[2], i, status, unloaded = 0, err;
+	pid_t pids[RACERS];
+
+	if (!unload_loaded("tock_rng", NULL))
+		SKIP(return, "no tock_rng module");
+	ASSERT_EQ(0, pipe2(stop, O_CLOEXEC));
+	for (i = 0; i < RACERS; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			close(stop[1]);
+			_exit(unload_racer(stop[0]));
+		}
+		ASSERT_LE(0, pids[i]);
+	}
+	close(stop[0]);
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		err = unload_module("tock_rng");
+		EXPECT_TRUE(err == 0 || err == -EAGAIN || err == -EBUSY) {
+			TH_LOG("unloading tock_rng: %s", strerror(-err));
+		}
+		if (!err) {
+			unloaded++;
+			ASSERT_EQ(0, unload_load(self->dir, "tock_rng"));
+		}
+		test_sleep_ms(i % 7);
+	}
+	close(stop[1]);
+	for (i = 0; i < RACERS; i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			TH_LOG("racer %d failed at step %d", i,
+			       WEXITSTATUS(status));
+		}
+	}
+	TH_LOG("tock_rng unloaded and loaded again %d times of %d",
+	       unloaded, RACE_ROUNDS);
 	unload_expect_pins_released(_metadata, self);
 }
 
