@@ -260,6 +260,7 @@ TEST_F(drivers, crc_refusals_in_tock_order)
 
 	if (!libtock_crc_exists())
 		SKIP(return, "no CRC driver");
+	TEST_NEED_PIN(CRC_ORDER_LEN);
 	buf = test_map(self->maps, CRC_ORDER_LEN, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE, -1);
 	ASSERT_NE(NULL, buf);

@@ -411,6 +411,7 @@ TEST_F(lifetime, fork_keeps_parent_huge_page_buffer_live)
 	int status;
 	pid_t pid;
 
+	TEST_NEED_PIN(LT_HUGE);
 	ASSERT_NE(NULL, map);
 	huge = (uint8_t *)(((uintptr_t)map + LT_HUGE - 1) & ~(LT_HUGE - 1));
 	/* Best effort: without THP the test still checks a plain fork. */
