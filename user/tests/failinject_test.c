@@ -882,7 +882,7 @@ TEST_F_TIMEOUT(failinject, close_with_allows_and_work, FI_TIMEOUT)
 	fi_sweep(_metadata, self, "close_with_allows_and_work", fi_close_live);
 }
 
-/* What a forked child sends back: the state of the run's fail-nth. */
+/* A run's state, passed between parent and child: one failure per run. */
 struct fi_child_report {
 	unsigned int left;
 	int fired;
@@ -891,14 +891,32 @@ struct fi_child_report {
 	char where[FI_LABEL_LEN];
 };
 
+static void fi_report_fill(struct fi_child_report *rep,
+			   const struct fi_run *r)
+{
+	rep->left = r->left;
+	rep->fired = r->fired;
+	rep->failed = r->failed;
+	snprintf(rep->where, sizeof(rep->where), "%s", r->where);
+}
+
+static void fi_report_take(struct fi_run *r,
+			   const struct fi_child_report *rep)
+{
+	r->left = rep->left;
+	r->fired = rep->fired;
+	r->failed = rep->failed;
+	snprintf(r->where, sizeof(r->where), "%s", rep->where);
+}
+
 /*
- * The child of the fork scenario: the inherited fd refuses it (EPERM),
- * closing its reference is harmless, and a process of its own allows its
- * copy of the buffer.  With @last, the parent closed first and the
- * child's close ends the parent's process.
+ * The child of the fork scenario, once the parent has closed its file:
+ * the inherited fd refuses it (EPERM), a process of its own allows its
+ * copy of the buffer, and closing the inherited fd, the last reference,
+ * ends the parent's process.
  */
-static void fi_child(struct fi_run *r,
-		     int report, int go, bool last, uint8_t *buf, size_t len)
+static void fi_child(struct fi_run *r, int report, int go, int fd_parent,
+		     uint8_t *buf, size_t len)
 {
 	struct fi_child_report rep = {};
 	struct tock_ioc_command c = {
@@ -911,83 +929,77 @@ static void fi_child(struct fi_run *r,
 		.addr = (uintptr_t)buf,
 		.size = len,
 	};
-	int fd, ret, err;
-	char ch;
+	int fd, ret, err, bad = 0;
 
-	/* The child's own fail-nth starts at 0, and its own file. */
+	/* The child's own fail-nth starts at 0, and needs its own file. */
 	r->nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	if (r->nth < 0)
+	if (r->nth < 0 || read(go, &rep, sizeof(rep)) != sizeof(rep))
 		_exit(2);
-	if (last && read(go, &ch, 1) != 1)
-		_exit(2);
+	fi_report_take(r, &rep);
 
 	fi_arm(r);
-	ret = ioctl(r->fd, TOCK_IOC_COMMAND, &c);
+	ret = ioctl(fd_parent, TOCK_IOC_COMMAND, &c);
 	err = errno;
 	fi_disarm(r, "child command, inherited fd");
-	rep.bad += ret != -1 || err != EPERM;
-
-	fi_arm(r);
-	ret = close(r->fd);
-	fi_disarm(r, last ? "child close, last" : "child close");
-	rep.bad += ret != 0;
+	bad += ret != -1 || err != EPERM;
 
 	fi_arm(r);
 	fd = open(tock_device_path(), O_RDWR | O_CLOEXEC);
 	err = errno;
 	if (fi_disarm(r, "child open") && fd < 0)
-		rep.failed = 1;
-	rep.bad += fd < 0 && (!r->fired || err != ENOMEM);
+		r->failed = true;
+	bad += fd < 0 && (!r->fired || err != ENOMEM);
 	if (fd >= 0) {
 		fi_arm(r);
 		ret = ioctl(fd, TOCK_IOC_ALLOW_RW, &a);
 		if (fi_disarm(r, "child allow rw") &&
 		    a.rtype != TOCK_RET_SUCCESS_U32_U32)
-			rep.failed = 1;
-		rep.bad += ret != 0;
-		rep.bad += a.rtype != TOCK_RET_SUCCESS_U32_U32 &&
-			   (!r->fired || a.status != TOCK_STATUS_NOMEM);
+			r->failed = true;
+		bad += ret != 0;
+		bad += a.rtype != TOCK_RET_SUCCESS_U32_U32 &&
+		       (!r->fired || a.status != TOCK_STATUS_NOMEM);
 		if (a.rtype == TOCK_RET_SUCCESS_U32_U32) {
 			fi_arm(r);
 			ret = ioctl(fd, TOCK_IOC_COMMAND, &c);
 			if (fi_disarm(r, "child command fill") &&
 			    c.rtype != TOCK_RET_SUCCESS_U32)
-				rep.failed = 1;
-			rep.bad += ret != 0;
-			rep.bad += c.rtype == TOCK_RET_SUCCESS_U32 ?
-				   c.data[0] != len ||
-				   !test_all_bytes(buf, len, 0x22) :
-				   !r->fired ||
-				   c.data[0] != TOCK_STATUS_NOMEM;
+				r->failed = true;
+			bad += ret != 0;
+			bad += c.rtype == TOCK_RET_SUCCESS_U32 ?
+			       c.data[0] != len ||
+			       !test_all_bytes(buf, len, 0x22) :
+			       !r->fired || c.data[0] != TOCK_STATUS_NOMEM;
 		}
 		fi_arm(r);
 		ret = close(fd);
 		fi_disarm(r, "child close own");
-		rep.bad += ret != 0;
+		bad += ret != 0;
 	}
+
+	fi_arm(r);
+	ret = close(fd_parent);
+	fi_disarm(r, "child close, last");
+	bad += ret != 0;
 	/* The child's pins went with its close. */
-	rep.bad += !test_vmpin_settle(0);
-	rep.left = r->left;
-	rep.fired = r->fired;
-	if (r->fired)
-		snprintf(rep.where, sizeof(rep.where), "%s", r->where);
+	bad += !test_vmpin_settle(0);
+	fi_report_fill(&rep, r);
+	rep.bad = bad;
 	_exit(write(report, &rep, sizeof(rep)) == sizeof(rep) ? 0 : 2);
 }
 
 /*
- * Fork with a read-write allow live and upcalls queued.  @last: the
- * parent closes first, so that the child's close is the last.
+ * Fork with a read-write allow live and upcalls queued.  The parent goes
+ * on with its process, closes its file, then the child runs with the
+ * fail-nth count the parent left: the child's close is the last.
  */
 static void fi_fork(struct __test_metadata *_metadata,
-		    FIXTURE_DATA(failinject) *self, struct fi_run *r,
-		    bool last)
+		    FIXTURE_DATA(failinject) *self, struct fi_run *r)
 {
 	struct fi_child_report rep = {};
 	struct fi_slot rw = { 0, 0 };
 	size_t len = 2 * self->page;
 	uint8_t *buf = self->small + self->page;
 	int report[2], go[2], status;
-	bool queued;
 	pid_t pid;
 
 	/* Other scenarios sweep these calls: only what follows the fork. */
@@ -996,10 +1008,9 @@ static void fi_fork(struct __test_metadata *_metadata,
 	ASSERT_LE(0, r->fd);
 	ASSERT_TRUE(fi_allow(_metadata, r, TOCK_IOC_ALLOW_RW, TOCK_DRIVER_TEST,
 			     0, buf, len, &rw, "allow rw"));
-	queued = fi_command(_metadata, r, TOCK_DRIVER_TEST,
-			    TOCK_TEST_CMD_UPCALLS, 2, FI_UPCALL_VAL,
-			    TOCK_RET_SUCCESS_U32, 2, "command upcalls");
-	ASSERT_TRUE(queued);
+	ASSERT_TRUE(fi_command(_metadata, r, TOCK_DRIVER_TEST,
+			       TOCK_TEST_CMD_UPCALLS, 2, FI_UPCALL_VAL,
+			       TOCK_RET_SUCCESS_U32, 2, "command upcalls"));
 	r->armed = true;
 
 	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
@@ -1009,68 +1020,38 @@ static void fi_fork(struct __test_metadata *_metadata,
 	if (!pid) {
 		close(report[0]);
 		close(go[1]);
-		fi_child(r, report[1], go[0], last, buf, len);
+		fi_child(r, report[1], go[0], r->fd, buf, len);
 	}
 	close(report[1]);
 	close(go[0]);
-	if (last) {
-		fi_close(_metadata, r, &r->fd, "close, child holds the file");
-		ASSERT_EQ(1, write(go[1], "g", 1));
-	}
-	EXPECT_EQ(sizeof(rep), read(report[0], &rep, sizeof(rep)));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	close(report[0]);
+
+	/* The child's copy is its own; the parent's process goes on. */
+	fi_yield_for(_metadata, r, true, "yield wait-for");
+	fi_command(_metadata, r, TOCK_DRIVER_TEST, TOCK_TEST_CMD_FILL_NOW, 3,
+		   0, TOCK_RET_SUCCESS_U32, len, "command fill");
+	EXPECT_TRUE(test_all_bytes(buf, len, 3));
+	fi_close(_metadata, r, &r->fd, "close, child holds the file");
+
+	fi_report_fill(&rep, r);
+	EXPECT_EQ(sizeof(rep), write(go[1], &rep, sizeof(rep)));
 	close(go[1]);
+	memset(&rep, 0, sizeof(rep));
+	EXPECT_EQ(sizeof(rep), read(report[0], &rep, sizeof(rep)));
+	close(report[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	EXPECT_EQ(0, rep.bad) {
 		TH_LOG("run %u: %d checks failed in the child (failure in %s)",
 		       r->n, rep.bad, rep.fired ? rep.where : "none");
 	}
-	/* Carry the child's part of the run on. */
-	if (rep.fired) {
-		snprintf(r->where, sizeof(r->where), "%s", rep.where);
-		r->fired = true;
-		r->failed |= rep.failed;
-	}
-	r->left = rep.left;
-	if (last)
-		return;
-
-	/* The child's fill went to its own copy. */
-	if (rw.size)
-		EXPECT_TRUE(test_all_bytes(buf, len, 1));
-	fi_yield_for(_metadata, r, queued, "yield wait-for");
-	fi_command(_metadata, r, TOCK_DRIVER_TEST, TOCK_TEST_CMD_FILL_NOW, 1,
-		   0, TOCK_RET_SUCCESS_U32, rw.size, "command fill");
-	fi_close(_metadata, r, &r->fd, "close");
-}
-
-static void fi_fork_parent_last(struct __test_metadata *_metadata,
-				FIXTURE_DATA(failinject) *self,
-				struct fi_run *r)
-{
-	fi_fork(_metadata, self, r, false);
-}
-
-static void fi_fork_child_last(struct __test_metadata *_metadata,
-			       FIXTURE_DATA(failinject) *self,
-			       struct fi_run *r)
-{
-	fi_fork(_metadata, self, r, true);
-}
-
-TEST_F_TIMEOUT(failinject, fork_parent_closes_last, FI_TIMEOUT)
-{
-	FI_SKIP_IF_COMPAT();
-	fi_sweep(_metadata, self, "fork_parent_closes_last",
-		 fi_fork_parent_last);
+	fi_report_take(r, &rep);
+	memset(buf, 1, len);
 }
 
 TEST_F_TIMEOUT(failinject, fork_child_closes_last, FI_TIMEOUT)
 {
 	FI_SKIP_IF_COMPAT();
-	fi_sweep(_metadata, self, "fork_child_closes_last",
-		 fi_fork_child_last);
+	fi_sweep(_metadata, self, "fork_child_closes_last", fi_fork);
 }
 
 /*
@@ -1096,11 +1077,8 @@ static void fi_run_in_child(struct __test_metadata *_metadata,
 		if (r->nth < 0)
 			_exit(2);
 		fn(_metadata, self, r);
-		rep.left = r->left;
-		rep.fired = r->fired;
-		rep.failed = r->failed;
+		fi_report_fill(&rep, r);
 		rep.bad = _metadata->exit_code == KSFT_FAIL;
-		snprintf(rep.where, sizeof(rep.where), "%s", r->where);
 		_exit(write(report[1], &rep, sizeof(rep)) == sizeof(rep) ?
 		      0 : 2);
 	}
@@ -1112,10 +1090,7 @@ static void fi_run_in_child(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, rep.bad) {
 		TH_LOG("run %u: the child's checks failed", r->n);
 	}
-	r->left = rep.left;
-	r->fired = rep.fired;
-	r->failed = rep.failed;
-	snprintf(r->where, sizeof(r->where), "%s", rep.where);
+	fi_report_take(r, &rep);
 }
 
 /*
