@@ -109,7 +109,13 @@ static struct tock_command_ret tock_rng_command(struct tock_grant *g, u32 cmd,
 		return tock_ret_failure(TOCK_STATUS_NOSUPPORT);
 	/* A request still queued is served with this size instead. */
 	WRITE_ONCE(app->want, min_t(u64, arg1, U32_MAX));
-	queue_work(system_unbound_wq, &app->work);
+	/*
+	 * As the crc driver does: a fill of one step runs on this CPU, a
+	 * longer one unbound (waking an unbound worker on an idle CPU can
+	 * cost milliseconds).  A request queued already keeps its queue.
+	 */
+	queue_work(arg1 <= TOCK_RNG_STEP ? system_wq : system_unbound_wq,
+		   &app->work);
 	return tock_ret_success();
 }
 
