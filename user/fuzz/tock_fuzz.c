@@ -30,6 +30,7 @@
  * The duration defaults to $TOCK_FUZZ_DURATION, else 60 s.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -98,6 +99,8 @@
 #define CHILD_OPS		40
 /* How long the pin counters may take to settle after the run, in ms. */
 #define SETTLE_MS		10000
+/* How long past the deadline the workers may take to end, in s. */
+#define GRACE_S			90
 /* Violations printed in full; the rest are only counted. */
 #define MAX_REPORTS		20
 #define NOBODY			65534
@@ -1556,6 +1559,67 @@ static long long vmstat(const char *name)
 	return val;
 }
 
+/* Print a file of /proc, each line prefixed. */
+static void dump_file(const char *path, const char *prefix)
+{
+	char line[256];
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		say("# %s %s", prefix, line);
+	fclose(f);
+}
+
+/*
+ * A hang: print the kernel stack of every task of every tock_fuzz
+ * process (the test kernel has no hung-task detector), then kill them.
+ */
+static void dump_hung(void)
+{
+	DIR *proc = opendir("/proc"), *tasks;
+	struct dirent *p, *t;
+	char path[300], comm[64], prefix[64];
+
+	if (!proc)
+		return;
+	while ((p = readdir(proc))) {
+		int pid = atoi(p->d_name);
+		FILE *f;
+
+		if (pid <= 0 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = 0;
+		fclose(f);
+		if (strncmp(comm, "tock_fuzz", 9))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task", pid);
+		tasks = opendir(path);
+		while (tasks && (t = readdir(tasks))) {
+			if (t->d_name[0] == '.')
+				continue;
+			snprintf(prefix, sizeof(prefix), "hung %d/%d", pid,
+				 atoi(t->d_name));
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/stat",
+				 pid, atoi(t->d_name));
+			dump_file(path, prefix);
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/stack",
+				 pid, atoi(t->d_name));
+			dump_file(path, prefix);
+		}
+		if (tasks)
+			closedir(tasks);
+		kill(pid, SIGKILL);
+	}
+	closedir(proc);
+}
+
 static void print_table(double secs)
 {
 	unsigned long total = 0;
@@ -1633,6 +1697,7 @@ int main(int argc, char **argv)
 	double duration = 60;
 	int threads = 4, procs = 3, exec_fd = -1, stats_fd, i, failed = 0;
 	pid_t pids[MAX_PROCS];
+	int wstatus[MAX_PROCS];
 	struct timespec t0, t1;
 	long long acq0, rel0, acq, rel;
 	struct sigaction sa;
@@ -1738,12 +1803,41 @@ int main(int argc, char **argv)
 			_exit(worker_main());
 		}
 	}
-	for (i = 0; i < procs; i++) {
-		int status;
+	/* Wait for the workers; past the grace, call it a hang. */
+	for (int done = 0, hung = 0; done < procs;) {
+		struct timespec dl = w.deadline, ts = { 0, 50000000 };
 
-		if (waitpid(pids[i], &status, 0) != pids[i] ||
-		    !WIFEXITED(status) || WEXITSTATUS(status)) {
-			say("# worker %d ended with status %#x\n", i, status);
+		for (i = 0; i < procs; i++) {
+			if (pids[i] > 0 &&
+			    waitpid(pids[i], &wstatus[i], WNOHANG) == pids[i]) {
+				pids[i] = 0;
+				done++;
+			}
+		}
+		if (done == procs)
+			break;
+		dl.tv_sec += GRACE_S * (hung + 1);
+		if (past(&dl)) {
+			if (hung) {
+				/* Stuck in the kernel even for SIGKILL. */
+				say("# HANG: %d workers would not die\n",
+				    procs - done);
+				failed = 1;
+				break;
+			}
+			say("# HANG: workers still running %d s past the deadline\n",
+			    GRACE_S);
+			dump_hung();
+			hung = 1;
+			failed = 1;
+		}
+		nanosleep(&ts, NULL);
+	}
+	for (i = 0; i < procs; i++) {
+		if (pids[i] || !WIFEXITED(wstatus[i]) ||
+		    WEXITSTATUS(wstatus[i])) {
+			say("# worker %d ended with status %#x\n", i,
+			    pids[i] ? -1 : wstatus[i]);
 			failed = 1;
 		}
 	}
