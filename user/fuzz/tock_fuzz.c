@@ -126,7 +126,8 @@ static const char *const ctx_names[NR_CTX] = { "own", "forked", "exec" };
 /*
  * Outcomes: the ioctl succeeded with Tock status 0-13 (a command's
  * failure code, else the allow or subscribe status; 0 for yield and
- * version), or failed with an errno.
+ * version), or failed with an errno; "other" is any other errno, status
+ * or error code.
  */
 enum {
 	O_ERRNO = 14,
@@ -138,7 +139,7 @@ static const char *const outcome_names[NR_OUTCOMES] = {
 	"SUCCESS", "FAIL", "BUSY", "ALREADY", "OFF", "RESERVE", "INVAL",
 	"SIZE", "CANCEL", "NOMEM", "NOSUPPORT", "NODEVICE", "UNINSTALLED",
 	"NOACK", "EFAULT", "EINVAL", "EPERM", "ENOTTY", "EINTR", "EBADF",
-	"other-errno",
+	"other",
 };
 
 /* Operations other than ioctls. */
