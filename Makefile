@@ -25,6 +25,9 @@
 #   make bench				allow against bare pinning, io_uring and
 #					memcpy, on the benchmark kernel in QEMU
 #   make check [CHECK_ARCHS=...]	every test, for x86_64 and arm64
+#   make fuzz [DURATION=600] [SEED=N] [ARCH=...]
+#					user/fuzz/tock_fuzz, then trinity on
+#					/dev/tock, on the test kernel in QEMU
 #   make clean
 
 HOST_ARCH := $(patsubst aarch64,arm64,$(shell uname -m))
@@ -54,7 +57,7 @@ BUILD_MODULES = scripts/build-modules --arch $(ARCH) --kdir "$(KDIR)" \
 	$(if $(filter 1,$(TOCK_TEST_DRIVER)),TOCK_TEST_DRIVER=1)
 
 .PHONY: all modules modules_install install clean user libtock-flags demo \
-	bench check
+	bench check fuzz
 
 VERSION := 0.1
 PREFIX ?= /usr/local
@@ -122,6 +125,10 @@ bench:
 
 check:
 	@scripts/check $(CHECK_ARCHS)
+
+fuzz:
+	@$(if $(DURATION),DURATION=$(DURATION)) $(if $(SEED),SEED=$(SEED)) \
+		scripts/fuzz $(ARCH)
 
 clean:
 	rm -rf build

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include "tock_internal.h"
 
@@ -392,6 +393,51 @@ static int tock_buf_pin_live(struct tock_buf *b)
 	return -EAGAIN;
 }
 
+/* A registration of an mm with the notifier core, run from tock_wq. */
+struct tock_mm_register {
+	struct work_struct work;
+	struct mm_struct *mm;
+	int ret;
+};
+
+static void tock_mm_register_work(struct work_struct *work)
+{
+	struct tock_mm_register *r = container_of(work, struct tock_mm_register,
+						  work);
+
+	r->ret = tock_notifier_register_mm(r->mm);
+}
+
+/*
+ * Insert @b's interval notifier.  The first one of an mm registers the mm
+ * with the notifier core, whose mm_take_all_locks() gives up on any
+ * pending signal, not only a fatal one, so that an allow would fail for a
+ * signal its process handles (and, restarted, could keep failing while
+ * signals come faster than the registration).  Then register from a work
+ * item, which no signal reaches, and insert again: the mm is registered,
+ * and inserting no longer takes every lock.
+ */
+static int tock_buf_insert_notifier(struct tock_buf *b, unsigned long start,
+				    unsigned long len)
+{
+	struct tock_mm_register r = { .mm = b->proc->mm };
+	int ret;
+
+	ret = tock_notifier_insert(&b->notifier, r.mm, start, len,
+				   &tock_buf_notifier_ops);
+	if (ret != -EINTR || fatal_signal_pending(current))
+		return ret;
+	/* Our mm: its users can't drop to 0 while this runs. */
+	INIT_WORK_ONSTACK(&r.work, tock_mm_register_work);
+	queue_work(tock_wq, &r.work);
+	flush_work(&r.work);
+	destroy_work_on_stack(&r.work);
+	if (r.ret)
+		return r.ret;
+	return tock_notifier_insert(&b->notifier, r.mm, start, len,
+				    &tock_buf_notifier_ops);
+}
+
 static void tock_buf_idle_work(struct irq_work *work)
 {
 	wake_up_all(&container_of(work, struct tock_buf, idle_work)->idle);
@@ -452,8 +498,7 @@ struct tock_buf *tock_buf_create(struct tock_process *proc, u64 uaddr,
 	kref_get(&proc->ref);
 
 	/* From here on, the normal put undoes whatever was done. */
-	ret = tock_notifier_insert(&b->notifier, proc->mm, start, len,
-				   &tock_buf_notifier_ops);
+	ret = tock_buf_insert_notifier(b, start, len);
 	if (ret)
 		goto err_put;
 	b->notifier_inserted = true;

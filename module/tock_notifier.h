@@ -28,6 +28,12 @@ static inline void tock_notifier_remove(struct mmu_interval_notifier *sub)
 	mmu_interval_notifier_remove(sub);
 }
 
+/* Register @mm with the notifier core for interval notifiers. */
+static inline int tock_notifier_register_mm(struct mm_struct *mm)
+{
+	return mmu_notifier_register(NULL, mm);
+}
+
 static inline unsigned long
 tock_notifier_read_begin(struct mmu_interval_notifier *sub)
 {
@@ -88,6 +94,11 @@ static inline bool tock_notifier_may_keep(const struct mmu_notifier_range *range
 #else /* !CONFIG_MMU_NOTIFIER */
 
 #define TOCK_HAVE_NOTIFIER false
+
+static inline int tock_notifier_register_mm(struct mm_struct *mm)
+{
+	return 0;
+}
 
 static inline int
 tock_notifier_insert(struct mmu_interval_notifier *sub, struct mm_struct *mm,
