@@ -76,25 +76,10 @@ static int lim_write(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -EIO;
 }
 
-/* A field of /proc/self/smaps_rollup in kB, or -1. */
+/* A "kB" field of /proc/self/smaps_rollup, or -1. */
 static long lim_rollup_kb(const char *field)
 {
-	size_t len = strlen(field);
-	char line[128];
-	long val = -1;
-	FILE *f;
-
-	f = fopen("/proc/self/smaps_rollup", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, field, len) && line[len] == ':') {
-			val = strtol(line + len + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return val;
+	return test_file_field("/proc/self/smaps_rollup", field, ':');
 }
 
 /* Set RLIMIT_MEMLOCK's soft limit, raising the hard one if it must. */
@@ -160,18 +145,8 @@ static void lim_expect_whole_huge_page(struct __test_metadata *_metadata,
 /* A "Key: N kB" line of /proc/meminfo, in bytes; @dflt if absent. */
 static size_t lim_meminfo_bytes(const char *key, size_t dflt)
 {
-	size_t len = strlen(key);
-	char line[256];
-	long kb = -1;
-	FILE *f;
+	long long kb = test_file_field("/proc/meminfo", key, ':');
 
-	f = fopen("/proc/meminfo", "re");
-	if (!f)
-		return dflt;
-	while (kb < 0 && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, len) && line[len] == ':')
-			kb = strtol(line + len + 1, NULL, 10);
-	fclose(f);
 	return kb > 0 ? (size_t)kb << 10 : dflt;
 }
 
@@ -307,23 +282,10 @@ TEST_F(limits, allow_within_memlock_asks_no_capability)
 /* A byte count of the cgroup's memory.stat, or -1. */
 static long long lim_memcg_stat(const char *dir, const char *key)
 {
-	size_t len = strlen(key);
-	long long val = -1;
-	char path[256], line[256];
-	FILE *f;
+	char path[256];
 
 	snprintf(path, sizeof(path), "%s/memory.stat", dir);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, key, len) && line[len] == ' ') {
-			val = strtoll(line + len + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return val;
+	return test_file_field(path, key, ' ');
 }
 
 /*

@@ -199,19 +199,24 @@ static inline bool test_all_bytes(const void *buf, size_t len, uint8_t val)
 	return true;
 }
 
-/* A counter of /proc/vmstat, or -1. */
-static inline long long test_vmstat(const char *name)
+/*
+ * The number after "KEY" and the separator @sep (' ' in /proc/vmstat and
+ * memory.stat, ':' in /proc/self/status, smaps_rollup and /proc/meminfo)
+ * on the first line of @path that starts so, or -1.
+ */
+static inline long long test_file_field(const char *path, const char *key,
+					char sep)
 {
-	size_t len = strlen(name);
+	size_t len = strlen(key);
 	long long val = -1;
-	char line[128];
+	char line[256];
 	FILE *f;
 
-	f = fopen("/proc/vmstat", "re");
+	f = fopen(path, "re");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, name, len) && line[len] == ' ') {
+		if (!strncmp(line, key, len) && line[len] == sep) {
 			val = strtoll(line + len + 1, NULL, 10);
 			break;
 		}
@@ -220,25 +225,16 @@ static inline long long test_vmstat(const char *name)
 	return val;
 }
 
+/* A counter of /proc/vmstat, or -1. */
+static inline long long test_vmstat(const char *name)
+{
+	return test_file_field("/proc/vmstat", name, ' ');
+}
+
 /* A "kB" field of /proc/self/status, such as VmPin, or -1. */
 static inline long test_status_kb(const char *field)
 {
-	size_t len = strlen(field);
-	char line[128];
-	long val = -1;
-	FILE *f;
-
-	f = fopen("/proc/self/status", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, field, len) && line[len] == ':') {
-			val = strtol(line + len + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return val;
+	return test_file_field("/proc/self/status", field, ':');
 }
 
 struct test_pins {
