@@ -45,33 +45,6 @@ FIXTURE(button)
 	bool restore;
 };
 
-static int button_param_write(const char *val)
-{
-	int fd = open(BUTTON_PARAM, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
-static int button_param_read(char *buf, size_t len)
-{
-	int fd = open(BUTTON_PARAM, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return 0;
-}
-
 static int button_emit(int fd, int type, int code, int value)
 {
 	struct input_event ev = { .type = type, .code = code, .value = value };
@@ -133,13 +106,13 @@ FIXTURE_SETUP(button)
 	ASSERT_LE(0, self->tock);
 	if (!libtock_button_exists())
 		SKIP(return, "tockallow button driver missing");
-	if (button_param_read(self->saved, sizeof(self->saved)))
+	if (test_read_file(BUTTON_PARAM, self->saved, sizeof(self->saved)))
 		SKIP(return, "cannot read %s", BUTTON_PARAM);
 	if (access("/dev/uinput", F_OK))
 		SKIP(return, "no /dev/uinput (CONFIG_INPUT_UINPUT)");
 	if (access("/dev/uinput", W_OK))
 		SKIP(return, "needs write access to /dev/uinput (root)");
-	ASSERT_EQ(0, button_param_write(BUTTON_KEYS));
+	ASSERT_EQ(0, test_write_file(BUTTON_PARAM, BUTTON_KEYS));
 	self->restore = true;
 	self->uinput = button_keyboard();
 	ASSERT_LE(0, self->uinput) TH_LOG("uinput: %s",
@@ -153,7 +126,7 @@ FIXTURE_TEARDOWN(button)
 		close(self->uinput);
 	}
 	if (self->restore)
-		button_param_write(self->saved);
+		test_write_file(BUTTON_PARAM, self->saved);
 }
 
 TEST_F(button, count_is_the_number_of_keys)
@@ -306,8 +279,8 @@ TEST_F(button, rewriting_the_parameter_renumbers_at_once)
 	char buf[64];
 	int count = -1;
 
-	ASSERT_EQ(0, button_param_write("184"));
-	ASSERT_EQ(0, button_param_read(buf, sizeof(buf)));
+	ASSERT_EQ(0, test_write_file(BUTTON_PARAM, "184"));
+	ASSERT_EQ(0, test_read_file(BUTTON_PARAM, buf, sizeof(buf)));
 	EXPECT_STREQ("184\n", buf);
 	ASSERT_EQ(RETURNCODE_SUCCESS, libtock_button_count(&count));
 	EXPECT_EQ(1, count);
@@ -318,7 +291,7 @@ TEST_F(button, rewriting_the_parameter_renumbers_at_once)
 	EXPECT_EQ(0u, up.data0);
 	EXPECT_EQ(1u, up.data1);
 	ASSERT_EQ(0, button_key(self->uinput, BUTTON_KEY1, BUTTON_UP));
-	EXPECT_EQ(-EINVAL, button_param_write("1,notakey"));
+	EXPECT_EQ(-EINVAL, test_write_file(BUTTON_PARAM, "1,notakey"));
 }
 
 /* Every process that enabled a button gets the press; others do not. */

@@ -141,32 +141,14 @@ FIXTURE(failinject)
 	unsigned int runs;
 };
 
+/* A one-line file of debugfs or /proc, its newline cut. */
 static int fi_read_file(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	int ret = test_read_file(path, buf, len);
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-static int fi_write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
+	if (!ret)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ret;
 }
 
 static int fi_attr(const char *name, char *path, size_t len)
@@ -250,7 +232,7 @@ FIXTURE_SETUP(failinject)
 	self->owner = getpid();
 	for (i = 0; i < FI_ATTRS; i++) {
 		ASSERT_EQ(0, fi_attr(fi_attrs[i].path, path, sizeof(path)));
-		ASSERT_EQ(0, fi_write_file(path, fi_attrs[i].value)) {
+		ASSERT_EQ(0, test_write_file(path, fi_attrs[i].value)) {
 			TH_LOG("%s: cannot set", path);
 		}
 	}
@@ -289,7 +271,7 @@ FIXTURE_TEARDOWN(failinject)
 	}
 	for (i = 0; self->have_attrs && i < FI_ATTRS; i++)
 		if (!fi_attr(fi_attrs[i].path, path, sizeof(path)))
-			fi_write_file(path, self->saved[i]);
+			test_write_file(path, self->saved[i]);
 	test_maps_free(self->maps);
 }
 

@@ -38,33 +38,6 @@ FIXTURE(led)
 	bool restore;
 };
 
-static int led_param_write(const char *val)
-{
-	int fd = open(LED_PARAM, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
-static int led_param_read(char *buf, size_t len)
-{
-	int fd = open(LED_PARAM, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return 0;
-}
-
 static int led_uleds(const char *name, int max)
 {
 	struct uleds_user_dev dev = { .max_brightness = max };
@@ -104,7 +77,7 @@ FIXTURE_SETUP(led)
 	ASSERT_LE(0, fd);
 	if (!libtock_led_exists())
 		SKIP(return, "tockallow LED driver missing");
-	if (led_param_read(self->saved, sizeof(self->saved)))
+	if (test_read_file(LED_PARAM, self->saved, sizeof(self->saved)))
 		SKIP(return, "cannot read %s", LED_PARAM);
 	if (access("/dev/uleds", F_OK))
 		SKIP(return, "no /dev/uleds (CONFIG_LEDS_USER)");
@@ -114,7 +87,7 @@ FIXTURE_SETUP(led)
 	ASSERT_LE(0, self->a) TH_LOG("uleds: %s", strerror(-self->a));
 	self->b = led_uleds(LED_B, LED_MAX_B);
 	ASSERT_LE(0, self->b) TH_LOG("uleds: %s", strerror(-self->b));
-	ASSERT_EQ(0, led_param_write(LED_A "," LED_MISSING "," LED_B));
+	ASSERT_EQ(0, test_write_file(LED_PARAM, LED_A "," LED_MISSING "," LED_B));
 	self->restore = true;
 	/* Registration reports the initial brightness, 0: drop it. */
 	led_brightness(self->a, 0);
@@ -124,7 +97,7 @@ FIXTURE_SETUP(led)
 FIXTURE_TEARDOWN(led)
 {
 	if (self->restore)
-		led_param_write(self->saved);
+		test_write_file(LED_PARAM, self->saved);
 	if (self->a >= 0)
 		close(self->a);
 	if (self->b >= 0)
@@ -217,7 +190,7 @@ TEST_F(led, rewriting_the_parameter_renumbers_at_once)
 {
 	int count = -1;
 
-	ASSERT_EQ(0, led_param_write(LED_B));
+	ASSERT_EQ(0, test_write_file(LED_PARAM, LED_B));
 	ASSERT_EQ(RETURNCODE_SUCCESS, libtock_led_count(&count));
 	EXPECT_EQ(1, count);
 	ASSERT_EQ(RETURNCODE_SUCCESS, libtock_led_on(0));
@@ -230,7 +203,7 @@ TEST_F(led, parameter_reads_back_as_written)
 {
 	char buf[256];
 
-	ASSERT_EQ(0, led_param_read(buf, sizeof(buf)));
+	ASSERT_EQ(0, test_read_file(LED_PARAM, buf, sizeof(buf)));
 	EXPECT_STREQ(LED_A "," LED_MISSING "," LED_B "\n", buf);
 }
 

@@ -64,18 +64,6 @@ static void lim_read_line(const char *path, char *line, size_t len)
 	fclose(f);
 }
 
-static int lim_write(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -EIO;
-}
-
 /* A "kB" field of /proc/self/smaps_rollup, or -1. */
 static long lim_rollup_kb(const char *field)
 {
@@ -190,7 +178,7 @@ TEST_F(limits, memlock_charges_whole_hugetlb_page)
 	char *huge;
 
 	/* Best effort: a kernel without hugetlbfs fails the mmap below. */
-	lim_write("/proc/sys/vm/nr_hugepages", "4");
+	test_write_file("/proc/sys/vm/nr_hugepages", "4");
 	huge = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
 	if (huge == MAP_FAILED)
@@ -302,7 +290,7 @@ static int lim_child_open_many(const char *dir, int out)
 
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 	snprintf(pid, sizeof(pid), "%d", getpid());
-	if (lim_write(path, pid))
+	if (test_write_file(path, pid))
 		return 1;
 	before = lim_memcg_stat(dir, "kernel");
 	if (before < 0)
@@ -343,7 +331,7 @@ TEST_F(limits, kernel_memory_charged_to_memcg)
 		      sizeof(controllers));
 	if (!strstr(controllers, "memory"))
 		SKIP(return, "no memory cgroup controller");
-	lim_write(CGROUP_ROOT "/cgroup.subtree_control", "+memory");
+	test_write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory");
 	snprintf(dir, sizeof(dir), CGROUP_ROOT "/tockallow-limits-%d",
 		 getpid());
 	ASSERT_EQ(0, mkdir(dir, 0755));
@@ -404,13 +392,13 @@ TEST_F(limits, open_files_bounded_per_user)
 		TH_LOG("no %s", PER_USER_PARAM);
 	}
 	snprintf(now, sizeof(now), "%d", PER_USER_MAX);
-	ASSERT_EQ(0, lim_write(PER_USER_PARAM, now));
+	ASSERT_EQ(0, test_write_file(PER_USER_PARAM, now));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(lim_child_open_bounded());
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	lim_write(PER_USER_PARAM, old);
+	test_write_file(PER_USER_PARAM, old);
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status)) {
 		TH_LOG("child failed at step %d", WEXITSTATUS(status));

@@ -199,6 +199,37 @@ static inline bool test_all_bytes(const void *buf, size_t len, uint8_t val)
 	return true;
 }
 
+/* Write @val to the file @path: 0, or -errno (-EIO when cut short). */
+static inline int test_write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)strlen(val) ? 0 : -EIO;
+}
+
+/* Up to @len - 1 bytes of the file @path into @buf, NUL-terminated. */
+static inline int test_read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
 /*
  * The number after "KEY" and the separator @sep (' ' in /proc/vmstat and
  * memory.stat, ':' in /proc/self/status, smaps_rollup and /proc/meminfo)
