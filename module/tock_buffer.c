@@ -33,26 +33,83 @@ MODULE_PARM_DESC(max_buffer_size,
 		 "largest buffer one allow may pin, in bytes (default 64 MiB)");
 
 /*
+ * Length, at most @max, of the run of physically consecutive pinned pages
+ * that starts at index @i.  Pinning a huge page fills the array with its
+ * consecutive subpages, so charging and unpinning go a run, and within it
+ * a folio, at a time: comparing array entries touches no struct page, and
+ * a 2 MiB THP costs one folio lookup rather than 512.
+ */
+static unsigned long tock_buf_run(const struct tock_buf *b, unsigned long i,
+				  unsigned long max)
+{
+	struct page *const *p = b->pages + i;
+	struct page *first = p[0];
+	unsigned long n = 1;
+
+	max = min(max, b->npinned - i);
+	/* Four entries a step, one branch: a huge page's run is long. */
+	while (n + 4 <= max &&
+	       !(((uintptr_t)p[n] ^ (uintptr_t)nth_page(first, n)) |
+		 ((uintptr_t)p[n + 1] ^ (uintptr_t)nth_page(first, n + 1)) |
+		 ((uintptr_t)p[n + 2] ^ (uintptr_t)nth_page(first, n + 2)) |
+		 ((uintptr_t)p[n + 3] ^ (uintptr_t)nth_page(first, n + 3))))
+		n += 4;
+	while (n < max && p[n] == nth_page(first, n))
+		n++;
+	return n;
+}
+
+/*
  * Pages that @b's pins hold: a compound page (a THP or hugetlb page) is
  * pinned whole, so it is charged whole, once per run of the buffer's pages
  * that it backs, as io_uring charges registered buffers.  A compound page
  * that backs two separate runs of one buffer is charged twice, which errs
- * on the safe side.
+ * on the safe side.  Notes whether any page is part of one.
  */
-static unsigned long tock_buf_count_pinned(const struct tock_buf *b)
+static unsigned long tock_buf_count_pinned(struct tock_buf *b)
 {
 	struct folio *folio, *last = NULL;
-	unsigned long i, n = 0;
+	unsigned long i, nr, n = 0;
+	struct page *page;
 
-	for (i = 0; i < b->npinned; i++) {
-		folio = page_folio(b->pages[i]);
-		if (!folio_test_large(folio))
+	for (i = 0; i < b->npinned; i += nr) {
+		page = b->pages[i];
+		folio = page_folio(page);
+		if (!folio_test_large(folio)) {
 			n++;
-		else if (folio != last)
+			nr = 1;
+			continue;
+		}
+		b->pinned_large = true;
+		/* The entries that go on through this folio's pages. */
+		nr = tock_buf_run(b, i, folio_nr_pages(folio) -
+					folio_page_idx(folio, page));
+		if (folio != last)
 			n += folio_nr_pages(folio);
 		last = folio;
 	}
 	return n;
+}
+
+/*
+ * Unpin (and, if writable, dirty) the pinned pages: small pages in one
+ * call, a buffer with huge pages a run at a time.
+ */
+static void tock_buf_unpin(struct tock_buf *b)
+{
+	unsigned long i, run;
+
+	if (!b->pinned_large) {
+		unpin_user_pages_dirty_lock(b->pages, b->npinned, b->writable);
+	} else {
+		for (i = 0; i < b->npinned; i += run) {
+			run = tock_buf_run(b, i, ULONG_MAX);
+			unpin_user_page_range_dirty_lock(b->pages[i], run,
+							 b->writable);
+		}
+	}
+	b->npinned = 0;
+	b->pinned_large = false;
 }
 
 /* RLIMIT_MEMLOCK of the caller, in pages. */
@@ -130,9 +187,7 @@ static void tock_buf_release_pages(struct tock_buf *b)
 		b->vmap_base = NULL;
 	}
 	b->kaddr = NULL;
-	if (b->npinned)
-		unpin_user_pages_dirty_lock(b->pages, b->npinned, b->writable);
-	b->npinned = 0;
+	tock_buf_unpin(b);
 	tock_buf_unaccount(b);
 }
 
@@ -443,6 +498,43 @@ static void tock_buf_idle_work(struct irq_work *work)
 	wake_up_all(&container_of(work, struct tock_buf, idle_work)->idle);
 }
 
+/*
+ * A small buffer's page array comes with it, in one allocation.  A larger
+ * one (from about 2 MiB) gets its own: a page array of 2^n pages is 2^n
+ * pointers, which with the buffer in front would need twice the memory.
+ * Pinning fills the array, so it is not zeroed.
+ */
+static struct tock_buf *tock_buf_alloc(unsigned long npages)
+{
+	struct tock_buf *b;
+	size_t inline_size = struct_size(b, inline_pages, npages);
+	bool inline_pages = inline_size <= PAGE_SIZE;
+
+	b = kmalloc(inline_pages ? inline_size : sizeof(*b),
+		    GFP_KERNEL_ACCOUNT);
+	if (!b)
+		return NULL;
+	memset(b, 0, sizeof(*b));
+	if (inline_pages) {
+		b->pages = b->inline_pages;
+		return b;
+	}
+	b->pages = kvmalloc_array(npages, sizeof(*b->pages),
+				  GFP_KERNEL_ACCOUNT);
+	if (!b->pages) {
+		kfree(b);
+		return NULL;
+	}
+	return b;
+}
+
+static void tock_buf_free_mem(struct tock_buf *b)
+{
+	if (b->pages != b->inline_pages)
+		kvfree(b->pages);
+	kfree(b);
+}
+
 /**
  * tock_buf_create() - pin and account an allowed range
  * @proc: the process, whose mm must be current->mm; the buffer references it
@@ -479,11 +571,9 @@ struct tock_buf *tock_buf_create(struct tock_process *proc, u64 uaddr,
 	if (!tock_buf_may_charge(proc, npages))
 		return ERR_PTR(-ENOMEM);
 
-	/* One allocation; pinning fills the page array, so leave it as is. */
-	b = kvmalloc(struct_size(b, pages, npages), GFP_KERNEL_ACCOUNT);
+	b = tock_buf_alloc(npages);
 	if (!b)
 		return ERR_PTR(-ENOMEM);
-	memset(b, 0, offsetof(struct tock_buf, pages));
 	kref_init(&b->ref);
 	raw_spin_lock_init(&b->lock);
 	init_waitqueue_head(&b->idle);
@@ -649,7 +739,7 @@ static void tock_buf_free(struct tock_buf *b, bool queued)
 		tock_notifier_remove(&b->notifier);
 	irq_work_sync(&b->idle_work);
 	tock_buf_release_pages(b);
-	kvfree(b);
+	tock_buf_free_mem(b);
 	if (queued)
 		tock_process_work_done(proc, &proc->frees);
 	tock_process_put(proc);

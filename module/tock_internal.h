@@ -50,6 +50,7 @@ struct tock_buf {
 	unsigned long first;		/* untagged start, page aligned */
 	unsigned long npages;
 	unsigned long npinned;		/* leading @pages pinned, 0 once released */
+	bool pinned_large;		/* some of them are in large folios */
 	unsigned long acct_pages;	/* charged to pinned_vm (and locked_vm) */
 	bool acct_locked;		/* @acct_pages charged to locked_vm too */
 	bool writable;
@@ -58,7 +59,8 @@ struct tock_buf {
 	struct mmu_interval_notifier notifier;
 	struct work_struct release_work; /* last put from atomic context */
 	struct work_struct reval_work;	/* holds a reference while queued */
-	struct page *pages[];		/* @npages, allocated with the buffer */
+	struct page **pages;		/* @npages: @inline_pages, or their own */
+	struct page *inline_pages[];	/* a small buffer's, allocated with it */
 };
 
 struct tock_buf *tock_buf_create(struct tock_process *proc, u64 uaddr,
