@@ -21,6 +21,7 @@
  *
  *   allow_bench [ROUNDS]
  *   allow_bench memory		(only the kernel memory figures)
+ *   allow_bench loop OP KIB 4k|thp SECONDS	(one operation, for perf)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -720,6 +721,77 @@ static void bench_memory(void)
 	rmdir(dir);
 }
 
+/* The operations "loop" can repeat, by the names the tables use. */
+static const struct {
+	const char *name;
+	bench_op op;
+} loop_ops[] = {
+	{ "allow", op_allow },
+	{ "pin", op_pin },
+	{ "uring-reg", op_uring_register },
+	{ "uring-upd", op_uring_update },
+	{ "empty", op_empty },
+	{ "replace", op_replace },
+	{ "crc-allowed", op_crc_allowed },
+	{ "crc-copied", op_crc_copied },
+};
+
+/*
+ * allow_bench loop OP KIB 4k|thp SECONDS: one operation, over and over, for
+ * a profiler to sample (scripts/bench-profile); prints µs per operation.
+ */
+static int bench_loop(int argc, char **argv)
+{
+	struct bench_range r = { .ring = -1 };
+	bench_op op = NULL;
+	double t0, t, secs;
+	long n = 0;
+	size_t i;
+	int ret = 1;
+
+	if (argc != 6)
+		goto usage;
+	for (i = 0; i < sizeof(loop_ops) / sizeof(loop_ops[0]); i++)
+		if (!strcmp(argv[2], loop_ops[i].name))
+			op = loop_ops[i].op;
+	r.len = strtoul(argv[3], NULL, 0) << 10;
+	secs = atof(argv[5]);
+	if (!op || !r.len || secs <= 0 ||
+	    (strcmp(argv[4], "4k") && strcmp(argv[4], "thp")))
+		goto usage;
+	r.buf = bench_map(r.len, !strcmp(argv[4], "thp"));
+	if (!r.buf)
+		return 1;
+	if (op == op_uring_register)
+		r.ring = syscall(__NR_io_uring_setup, 4,
+				 &(struct io_uring_params){ 0 });
+	else if (op == op_uring_update)
+		r.ring = uring_setup_sparse();
+	if (op == op_crc_allowed &&
+	    !allow_readonly(TOCK_DRIVER_CRC, 0, r.buf, r.len).success)
+		goto out;
+	t0 = bench_now_ns();
+	do {
+		if (op(&r))
+			goto out;
+		n++;
+		t = bench_now_ns() - t0;
+	} while (t < secs * 1e9);
+	printf("%s %zuK %s: %.2f µs per operation, %ld operations\n", argv[2],
+	       r.len >> 10, argv[4], t / n / 1000, n);
+	ret = 0;
+out:
+	if (ret)
+		fprintf(stderr, "allow_bench: %s failed\n", argv[2]);
+	if (r.ring >= 0)
+		close(r.ring);
+	bench_unmap();
+	return ret;
+usage:
+	fprintf(stderr, "usage: allow_bench loop OP KIB 4k|thp SECONDS\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : BENCH_DEFAULT_ROUNDS;
@@ -735,6 +807,8 @@ int main(int argc, char **argv)
 		bench_memory();
 		return 0;
 	}
+	if (argc > 1 && !strcmp(argv[1], "loop"))
+		return bench_loop(argc, argv);
 	bench_allow_sizes(rounds, 0);
 	bench_allow_sizes(rounds, 1);
 	bench_pin_alone(rounds);
