@@ -251,20 +251,48 @@ static void bench_unmap(void)
 	munmap(bench_map_base, bench_map_len);
 }
 
+/*
+ * @len bytes of anonymous memory at a 2 MiB boundary, touched.  With @huge
+ * the whole 2 MiB-rounded range is MADV_HUGEPAGE, so that a smaller buffer
+ * lies inside a huge page (as one in a THP-backed heap would); without,
+ * MADV_NOHUGEPAGE.
+ */
 static char *bench_map(size_t len, int huge)
 {
-	char *map = mmap(NULL, len + HUGE, PROT_READ | PROT_WRITE,
+	size_t span = (len + HUGE - 1) & ~(HUGE - 1);
+	char *map = mmap(NULL, span + HUGE, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	char *buf;
 
 	if (map == MAP_FAILED)
 		return NULL;
 	bench_map_base = map;
-	bench_map_len = len + HUGE;
+	bench_map_len = span + HUGE;
 	buf = (char *)(((uintptr_t)map + HUGE - 1) & ~(HUGE - 1));
-	madvise(buf, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	madvise(buf, span, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	memset(buf, 1, len);
 	return buf;
+}
+
+/* KiB of @p's mapping that transparent huge pages back (smaps), or -1. */
+static long bench_anon_huge_kb(const void *p)
+{
+	unsigned long start, end, addr = (uintptr_t)p;
+	FILE *f = fopen("/proc/self/smaps", "re");
+	int inside = 0;
+	char line[256];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
+			inside = start <= addr && addr < end;
+		else if (inside && sscanf(line, "AnonHugePages: %ld", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
 }
 
 static void bench_allow_sizes(int rounds, int huge)
@@ -282,9 +310,9 @@ static void bench_allow_sizes(int rounds, int huge)
 	sparse = uring_setup_sparse();
 	printf("\n%s pages: µs per cycle (allow: two ioctls, pin: one), median of %d rounds\n",
 	       huge ? "transparent huge" : "4 KiB", rounds);
-	printf("%8s %9s %9s %9s %9s %9s %9s | %6s %6s %6s\n", "size", "allow",
-	       "pin", "uring-reg", "uring-upd", "empty", "replace", "/pin",
-	       "/reg", "/upd");
+	printf("%8s %9s %9s %9s %9s %9s %9s | %6s %6s %6s | %s\n", "size",
+	       "allow", "pin", "uring-reg", "uring-upd", "empty", "replace",
+	       "/pin", "/reg", "/upd", "AnonHugePages");
 	for (i = 0; i < sizeof(bench_sizes) / sizeof(bench_sizes[0]); i++) {
 		r.len = bench_sizes[i];
 		r.buf = bench_map(r.len, huge);
@@ -304,13 +332,15 @@ static void bench_allow_sizes(int rounds, int huge)
 		}
 		for (m = 0; m < 6; m++)
 			med[m] = bench_median(v[m], rounds) / 1000;
-		printf("%7zuK %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f | %6.2f %6.2f %6.2f\n",
+		printf("%7zuK %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f | %6.2f %6.2f %6.2f | %ld kB\n",
 		       r.len >> 10, med[0], med[1], med[2], med[3], med[4],
 		       med[5], med[0] / med[1], med[0] / med[2],
-		       med[0] / med[3]);
+		       med[0] / med[3], bench_anon_huge_kb(r.buf));
 		for (m = 0; m < 6; m++)
 			printf("csv,allow,%s,%zu,%s,%.3f\n",
 			       huge ? "thp" : "4k", r.len, names[m], med[m]);
+		printf("csv,allow,%s,%zu,anon-huge-kb,%ld\n",
+		       huge ? "thp" : "4k", r.len, bench_anon_huge_kb(r.buf));
 		bench_unmap();
 	}
 	if (plain >= 0)
