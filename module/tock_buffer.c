@@ -32,31 +32,41 @@ module_param_named(max_buffer_size, tock_max_buffer, ulong, 0644);
 MODULE_PARM_DESC(max_buffer_size,
 		 "largest buffer one allow may pin, in bytes (default 64 MiB)");
 
-/*
- * Length, at most @max, of the run of physically consecutive pinned pages
- * that starts at index @i.  Pinning a huge page fills the array with its
- * consecutive subpages, so charging and unpinning go a run, and within it
- * a folio, at a time: comparing array entries touches no struct page, and
- * a 2 MiB THP costs one folio lookup rather than 512.
+/**
+ * tock_pages_run() - how many leading entries of a page array are
+ *	physically consecutive pages
+ * @pages: the array
+ * @max: entries to look at, at least 1
+ *
+ * Pinning a huge page fills the array with its consecutive subpages, so
+ * charging, unpinning and slice copies go a run at a time: comparing
+ * entries touches no struct page, and a 2 MiB THP is one run.
+ *
+ * Context: Any context.
+ * Return: the run's length in entries, 1 to @max.
  */
+unsigned long tock_pages_run(struct page *const *pages, unsigned long max)
+{
+	struct page *first = pages[0];
+	unsigned long n = 1;
+
+	/* Four entries a step, one branch: a huge page's run is long. */
+	while (n + 4 <= max &&
+	       !(((uintptr_t)pages[n] ^ (uintptr_t)nth_page(first, n)) |
+		 ((uintptr_t)pages[n + 1] ^ (uintptr_t)nth_page(first, n + 1)) |
+		 ((uintptr_t)pages[n + 2] ^ (uintptr_t)nth_page(first, n + 2)) |
+		 ((uintptr_t)pages[n + 3] ^ (uintptr_t)nth_page(first, n + 3))))
+		n += 4;
+	while (n < max && pages[n] == nth_page(first, n))
+		n++;
+	return n;
+}
+
+/* The run of @b's pinned pages that starts at entry @i, at most @max. */
 static unsigned long tock_buf_run(const struct tock_buf *b, unsigned long i,
 				  unsigned long max)
 {
-	struct page *const *p = b->pages + i;
-	struct page *first = p[0];
-	unsigned long n = 1;
-
-	max = min(max, b->npinned - i);
-	/* Four entries a step, one branch: a huge page's run is long. */
-	while (n + 4 <= max &&
-	       !(((uintptr_t)p[n] ^ (uintptr_t)nth_page(first, n)) |
-		 ((uintptr_t)p[n + 1] ^ (uintptr_t)nth_page(first, n + 1)) |
-		 ((uintptr_t)p[n + 2] ^ (uintptr_t)nth_page(first, n + 2)) |
-		 ((uintptr_t)p[n + 3] ^ (uintptr_t)nth_page(first, n + 3))))
-		n += 4;
-	while (n < max && p[n] == nth_page(first, n))
-		n++;
-	return n;
+	return tock_pages_run(b->pages + i, min(max, b->npinned - i));
 }
 
 /*

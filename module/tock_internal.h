@@ -76,6 +76,7 @@ bool tock_buf_access_begin(struct tock_buf *b);
 void tock_buf_access_end(struct tock_buf *b);
 bool tock_buf_is_live(struct tock_buf *b);
 int tock_buf_map_contig(struct tock_buf *b);
+unsigned long tock_pages_run(struct page *const *pages, unsigned long max);
 void tock_buf_sync_revalidations(struct tock_process *proc);
 
 /* One allow slot: the buffer and what the process passed. */

@@ -16,17 +16,15 @@
 static size_t tock_slice_run(struct page *const *pages, size_t off,
 			     size_t max)
 {
-	size_t idx = off >> PAGE_SHIFT;
-	unsigned long pfn;
+	size_t head = PAGE_SIZE - offset_in_page(off);
 	size_t n;
 
-	if (!pages)
+	if (!pages || head >= max)
 		return max;
-	n = PAGE_SIZE - offset_in_page(off);
-	pfn = page_to_pfn(pages[idx]);
-	while (n < max && page_to_pfn(pages[++idx]) == ++pfn)
-		n += PAGE_SIZE;
-	return min(n, max);
+	/* @head bytes of the first page, a page more per consecutive one. */
+	n = tock_pages_run(pages + (off >> PAGE_SHIFT),
+			   1 + DIV_ROUND_UP(max - head, PAGE_SIZE));
+	return min(head + (n - 1) * PAGE_SIZE, max);
 }
 
 static void tock_slice_copy_out(struct page *const *pages, const void *kdata,
