@@ -465,18 +465,6 @@ TEST_F(unload, kill_during_held_access_waits_for_it_only)
 	unload_reload_all(_metadata, self);
 }
 
-static int unload_write_param(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -EIO;
-}
-
 /*
  * In a child: allow HUGE_LEN bytes that were never touched, so that the
  * pin faults every page in.  Tells @ready just before.
@@ -514,7 +502,7 @@ TEST_F_TIMEOUT(unload, kill_during_huge_allow_stops_it, 120)
 	fclose(f);
 	old[strcspn(old, "\n")] = '\0';
 	snprintf(now, sizeof(now), "%lu", HUGE_LEN);
-	ASSERT_EQ(0, unload_write_param(BUFFER_PARAM, now));
+	ASSERT_EQ(0, test_write_file(BUFFER_PARAM, now));
 
 	ASSERT_EQ(0, pipe2(ready, O_CLOEXEC));
 	pid = fork();
@@ -536,7 +524,7 @@ TEST_F_TIMEOUT(unload, kill_during_huge_allow_stops_it, 120)
 		EXPECT_GT(KILL_MS, ms);
 	}
 	close(ready[0]);
-	EXPECT_EQ(0, unload_write_param(BUFFER_PARAM, old));
+	EXPECT_EQ(0, test_write_file(BUFFER_PARAM, old));
 	unload_expect_pins_released(_metadata, self);
 }
 
